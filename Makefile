@@ -1,0 +1,79 @@
+# lambda2fargate — one handler, shipped as a Lambda (SAM) and as a public ECS Fargate service.
+# `make help` lists the targets. Options are make variables, e.g. `make deploy-ecs ENV=prod DRY_RUN=1`.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Options passed to every script through the environment.
+ENV ?=
+MANIFEST ?=
+DRY_RUN ?=
+YES ?=
+OUTPUT ?=
+FOLLOW ?=
+SINCE ?=
+LAMBDA ?=
+NO_DOCKER ?=
+DURATION ?=
+export ENV MANIFEST DRY_RUN YES OUTPUT FOLLOW SINCE LAMBDA NO_DOCKER DURATION
+
+NODE ?= node
+RUN := $(NODE) --import tsx
+DEPS := node_modules/.installed
+
+.PHONY: help install deploy-lambda deploy-ecs plan diff validate status logs clean local bench test test-unit test-docker typecheck node-check
+
+help: ## List the targets and their options
+	@echo "lambda2fargate — make <target> [ENV=<environment>] [MANIFEST=<file>] [DRY_RUN=1] [YES=1]"
+	@echo
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  %-14s %s\n", $$1, $$2 }'
+	@echo
+	@echo "AWS settings come from the standard chain: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL."
+	@echo "Exit codes: 0 success, 1 a failure in AWS/Docker/the network, 2 bad input."
+
+node-check:
+	@$(NODE) -e 'const [M]=process.versions.node.split(".").map(Number); if (M < 22) { console.error("node: version " + process.versions.node + " is too old — lambda2fargate needs Node 22 or newer (24 recommended); put it first on PATH"); process.exit(2) }'
+
+$(DEPS): package.json package-lock.json | node-check
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(DEPS) ## Install the project's dependencies (every target does this itself when needed)
+
+local: $(DEPS) ## Run both halves on this machine, no AWS account needed [NO_DOCKER=1]
+	@$(RUN) scripts/local.ts
+
+deploy-lambda: $(DEPS) ## Build and deploy the Lambda + Function URL with SAM, then call it [ENV, DRY_RUN]
+	@$(RUN) scripts/deploy-lambda.ts
+
+deploy-ecs: $(DEPS) ## Build, push and deploy the public Fargate service, then call it [ENV, MANIFEST, DRY_RUN]
+	@$(RUN) scripts/deploy-ecs.ts
+
+plan: $(DEPS) ## Show what deploy-ecs would create or change, without writing anything [ENV, MANIFEST]
+	@DRY_RUN=1 $(RUN) scripts/deploy-ecs.ts
+
+diff: plan ## Same as plan
+
+validate: $(DEPS) ## Check a manifest and print the resolved values [ENV, MANIFEST]
+	@$(RUN) scripts/validate.ts
+
+status: $(DEPS) ## Show the service, its deployments, tasks and URLs, and the Lambda URL [ENV, OUTPUT=json]
+	@$(RUN) scripts/status.ts
+
+logs: $(DEPS) ## Show the service's log lines [ENV, SINCE=10m, FOLLOW=1, LAMBDA=1]
+	@$(RUN) scripts/logs.ts
+
+clean: $(DEPS) ## Delete everything the tool created for the environment [ENV, YES=1, DRY_RUN=1]
+	@$(RUN) scripts/clean.ts
+
+bench: $(DEPS) ## Measure throughput, latency, image size, cold start and deploy calls; writes bench/REPORT.md [DURATION=10]
+	@$(RUN) scripts/bench.ts
+
+typecheck: $(DEPS) ## Type-check every TypeScript file (strict)
+	@npx tsc --noEmit -p tsconfig.json
+
+test: $(DEPS) typecheck ## Run every test tier (unit, real sockets, Docker, end to end)
+	@$(NODE) --import tsx --test --test-concurrency=2 --test-timeout=600000 'test/**/*.test.ts'
+
+test-unit: $(DEPS) ## Run only the tests that need no Docker
+	@L2F_SKIP_DOCKER=1 $(NODE) --import tsx --test --test-concurrency=2 'test/**/*.test.ts'

@@ -1,0 +1,111 @@
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { ToolError, message } from './errors.ts';
+
+/**
+ * One set of SDK clients per run. Region, profile, credentials and AWS_ENDPOINT_URL come from the
+ * SDK's standard chain. Throttling is retried by the SDK's adaptive retry mode; every call is
+ * counted so a run can report how many calls (and how many writes) it made.
+ */
+export interface AwsCall {
+  service: string;
+  operation: string;
+  ms: number;
+  error?: string;
+}
+
+export interface Aws {
+  region: string;
+  ecr: ECRClient;
+  ecs: ECSClient;
+  ec2: EC2Client;
+  iam: IAMClient;
+  sts: STSClient;
+  logs: CloudWatchLogsClient;
+  cfn: CloudFormationClient;
+  lambda: LambdaClient;
+  calls: AwsCall[];
+}
+
+const READ_PREFIXES = ['Describe', 'Get', 'List', 'BatchGet', 'FilterLogEvents', 'Lookup'];
+
+/** True for calls that change nothing in AWS (Describe*, Get*, List*, …). */
+export function isReadOperation(operation: string): boolean {
+  return READ_PREFIXES.some((p) => operation.startsWith(p));
+}
+
+export function writeCalls(calls: AwsCall[]): AwsCall[] {
+  return calls.filter((c) => !isReadOperation(c.operation));
+}
+
+export function resolveRegion(): string {
+  const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  if (!region) {
+    throw new ToolError(
+      message('AWS region', 'none is set', 'set AWS_REGION (for example AWS_REGION=us-east-1) or a region in your AWS_PROFILE'),
+    );
+  }
+  return region;
+}
+
+export function createAws(region: string = resolveRegion()): Aws {
+  const calls: AwsCall[] = [];
+  const config = { region, retryMode: 'adaptive' as const, maxAttempts: 6 };
+  const clients = {
+    ecr: new ECRClient(config),
+    ecs: new ECSClient(config),
+    ec2: new EC2Client(config),
+    iam: new IAMClient(config),
+    sts: new STSClient(config),
+    logs: new CloudWatchLogsClient(config),
+    cfn: new CloudFormationClient(config),
+    lambda: new LambdaClient(config),
+  };
+  for (const [service, client] of Object.entries(clients)) {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const started = performance.now();
+        const call: AwsCall = { service, operation: String(context.commandName ?? '').replace(/Command$/, ''), ms: 0 };
+        try {
+          return await next(args);
+        } catch (err) {
+          call.error = err instanceof Error ? err.name : String(err);
+          throw err;
+        } finally {
+          call.ms = performance.now() - started;
+          calls.push(call);
+        }
+      },
+      { step: 'initialize', name: 'lambda2fargateCallLog' },
+    );
+  }
+  return { region, ...clients, calls };
+}
+
+export interface CallerIdentity {
+  account: string;
+  arn: string;
+}
+
+/** Pre-flight: proves the credentials work and says where the run will deploy. */
+export async function callerIdentity(aws: Aws): Promise<CallerIdentity> {
+  try {
+    const out = await aws.sts.send(new GetCallerIdentityCommand({}));
+    return { account: out.Account ?? '', arn: out.Arn ?? '' };
+  } catch (err) {
+    const name = err instanceof Error ? err.name : '';
+    if (name === 'CredentialsProviderError' || /credential/i.test(String((err as Error)?.message))) {
+      throw new ToolError(
+        message('AWS credentials', 'none were found', 'run `aws configure`, set AWS_PROFILE, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY'),
+        { cause: err },
+      );
+    }
+    throw new ToolError(message('AWS credentials', `STS GetCallerIdentity failed (${name})`, 'check AWS_PROFILE / the access keys and AWS_REGION'), { cause: err });
+  }
+}
