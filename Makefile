@@ -75,5 +75,5 @@ typecheck: $(DEPS) ## Type-check every TypeScript file (strict)
 test: $(DEPS) typecheck ## Run every test tier (unit, real sockets, Docker, end to end)
 	@$(NODE) --import tsx --test --test-concurrency=2 --test-timeout=600000 'test/**/*.test.ts'
 
-test-unit: $(DEPS) ## Run only the tests that need no Docker
-	@L2F_SKIP_DOCKER=1 $(NODE) --import tsx --test --test-concurrency=2 'test/**/*.test.ts'
+test-unit: $(DEPS) ## Run only the tests that need no Docker (Docker tests report as skipped)
+	@L2F_NO_DOCKER=1 $(NODE) --import tsx --test --test-concurrency=2 'test/**/*.test.ts'
