@@ -1,0 +1,177 @@
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { MANAGED_BY_KEY, ownershipTags } from '../lib/tags.ts';
+import { cidrProblem } from './cidr.ts';
+import { formatDuration, seconds } from './duration.ts';
+import { fargateSizeProblem } from './fargate.ts';
+import { isFields } from './layers.ts';
+import type { Layered } from './layers.ts';
+import { nameProblems, resourceNames } from './names.ts';
+import type { HealthCheck, ImageBuild, Platform, ResolvedService } from './types.ts';
+
+/** Defaults that match the tutorial: one small public task on port 3000, open to everyone on that port. */
+export const serviceDefaults = {
+  port: 3000,
+  platform: 'linux/x86_64' as Platform,
+  cpu: 256,
+  memory: 512,
+  count: 1,
+  retention: 14,
+  publicIp: true,
+  allowedCidrs: ['0.0.0.0/0'],
+  rollback: true,
+  timeout: '10m',
+  keepImages: 10,
+  healthcheck: { interval: '10s', timeout: '5s', retries: 3, startPeriod: '10s' },
+};
+
+/**
+ * The meaning checks a schema cannot express, run on the manifest with its environment applied,
+ * and the resolved service with every default filled in. Assumes the schema accepted the file,
+ * so the types are right wherever a value is present.
+ */
+export function resolveService(m: Layered): ResolvedService {
+  const d = serviceDefaults;
+  const get = <T>(path: Array<string | number>, fallback: T): T => (m.get(path) ?? fallback) as T;
+  const name = get(['name'], '');
+  const environment = m.environment;
+
+  const names = resourceNames(name, environment);
+  if (name) for (const p of nameProblems(names)) m.problem(['name'], `"${name}" in environment "${environment}" ${p}`);
+
+  const image = resolveImage(m);
+
+  const cpu = get(['cpu'], d.cpu);
+  const memory = get(['memory'], d.memory);
+  const size = m.refusedAt(['cpu']) || m.refusedAt(['memory']) ? undefined : fargateSizeProblem(cpu, memory);
+  if (size) m.problem(m.written(['memory']) ? ['memory'] : ['cpu'], size);
+
+  const retention = get(['logging', 'retention'], d.retention);
+
+  const network = {
+    publicIp: get(['network', 'publicIp'], d.publicIp),
+    allowedCidrs: get<string[]>(['network', 'allowedCidrs'], d.allowedCidrs),
+    vpcId: m.get(['network', 'vpcId']) as string | undefined,
+    subnets: m.get(['network', 'subnets']) as string[] | undefined,
+  };
+  network.allowedCidrs.forEach((cidr, i) => {
+    const p = typeof cidr === 'string' ? cidrProblem(cidr) : undefined;
+    if (p) m.problem(['network', 'allowedCidrs', i], p);
+  });
+  if (!network.publicIp && !network.subnets) {
+    m.problem(['network', 'publicIp'], 'false needs network.subnets — without a public IP, a task in the default VPC\'s public subnets cannot pull its image; list private subnets that reach the internet through a NAT gateway (or VPC endpoints)');
+  }
+
+  const timeout = durationIn(m, ['deployment', 'timeout'], d.timeout, 30, 6 * 3600);
+  const tags = strings(get(['tags'], {}));
+  for (const k of Object.keys(tags)) {
+    if (k in ownershipTags(name, environment) || k.startsWith('lambda2fargate:')) {
+      m.problem(['tags', k], `"${k}" is reserved — the tool sets ${MANAGED_BY_KEY} and lambda2fargate:* itself to know what it owns; use another key`, 'key');
+    }
+  }
+
+  const resolved: ResolvedService = {
+    file: m.source.abs,
+    name,
+    environment,
+    image,
+    platform: get(['platform'], d.platform),
+    cpu,
+    memory,
+    count: get(['count'], d.count),
+    variables: strings(get(['variables'], {})),
+    logging: { retention },
+    network: {
+      publicIp: network.publicIp,
+      allowedCidrs: network.allowedCidrs,
+      ...(network.vpcId ? { vpcId: network.vpcId } : {}),
+      ...(network.subnets ? { subnets: network.subnets } : {}),
+    },
+    deployment: { rollback: get(['deployment', 'rollback'], d.rollback), timeout, keepImages: get(['deployment', 'keepImages'], d.keepImages) },
+    tags,
+    names,
+  };
+  const healthcheck = resolveHealthcheck(m);
+  if (healthcheck) resolved.healthcheck = healthcheck;
+  return resolved;
+}
+
+function resolveImage(m: Layered): ResolvedService['image'] {
+  const port = (m.get(['image', 'port']) as number | undefined) ?? serviceDefaults.port;
+  const build = m.get(['image', 'build']);
+  const location = m.get(['image', 'location']) as string | undefined;
+  if (build !== undefined && location !== undefined) {
+    m.problem(['image', 'location'], 'image has both build and location — keep build to build the image here, or location to run an existing image');
+  } else if (build === undefined && location === undefined && m.get(['image']) !== undefined) {
+    m.problem(['image'], 'says neither what to build nor what to run — add image.build (context, dockerfile) or image.location (an existing image URI)', 'key');
+  }
+  if (location !== undefined) return { location, port };
+  if (!isFields(build)) return { port };
+
+  const dir = dirname(m.source.abs);
+  const at = (k: string) => m.get(['image', 'build', k]);
+  const context = resolve(dir, (at('context') as string | undefined) ?? '.');
+  const written = at('dockerfile') as string | undefined;
+  const dockerfile = written === undefined ? resolve(context, 'Dockerfile') : resolve(dir, written);
+  if (!isDir(context)) m.problem(['image', 'build', 'context'], `the build context ${context} is not a folder — paths are relative to the manifest's folder (${dir})`);
+  else if (!isFile(dockerfile)) m.problem(['image', 'build', written === undefined ? 'context' : 'dockerfile'], `${dockerfile} does not exist — paths are relative to the manifest's folder (${dir})`);
+  const out: ImageBuild = { context, dockerfile, args: strings(at('args') ?? {}) };
+  const target = at('target');
+  if (typeof target === 'string') out.target = target;
+  return { build: out, port };
+}
+
+function resolveHealthcheck(m: Layered): HealthCheck | undefined {
+  const h = m.get(['healthcheck']);
+  if (!isFields(h)) return undefined;
+  const d = serviceDefaults.healthcheck;
+  const check: HealthCheck = {
+    interval: durationIn(m, ['healthcheck', 'interval'], d.interval, 5, 300),
+    timeout: durationIn(m, ['healthcheck', 'timeout'], d.timeout, 2, 120),
+    retries: (m.get(['healthcheck', 'retries']) as number | undefined) ?? d.retries,
+    startPeriod: durationIn(m, ['healthcheck', 'startPeriod'], d.startPeriod, 0, 300),
+  };
+  if (h.path !== undefined && h.command !== undefined) {
+    m.problem(['healthcheck', 'command'], 'healthcheck has both path and command — keep one');
+  } else if (h.path === undefined && h.command === undefined) {
+    m.problem(['healthcheck'], 'says neither path (an HTTP path such as /healthz) nor command', 'key');
+  }
+  const [path, command] = [m.get(['healthcheck', 'path']), m.get(['healthcheck', 'command'])];
+  if (typeof path === 'string') check.path = path;
+  else if (typeof command === 'string') check.command = ['CMD-SHELL', command];
+  else if (Array.isArray(command)) {
+    const cmd = command as string[];
+    check.command = cmd[0] === 'CMD' || cmd[0] === 'CMD-SHELL' ? cmd : ['CMD', ...cmd];
+  }
+  return check;
+}
+
+/** Seconds of the duration at `path`, checked against the range AWS accepts for it. */
+function durationIn(m: Layered, path: string[], fallback: string, min: number, max: number): number {
+  const text = (m.get(path) as string | undefined) ?? fallback;
+  const s = seconds(text);
+  if (s < min || s > max) m.problem(path, `must be from ${formatDuration(min)} to ${formatDuration(max)}, got ${text}`);
+  return s;
+}
+
+function strings(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isFields(v)) for (const [k, x] of Object.entries(v)) out[k] = String(x);
+  return out;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
