@@ -1,0 +1,97 @@
+import { createInterface } from 'node:readline/promises';
+import { type Aws, writeCalls } from '../lib/aws.ts';
+import { deleteCluster, deleteService, deleteTaskDefinitions } from './delete-ecs.ts';
+import { deleteLogGroup, deleteRepository, deleteRole, deleteSecurityGroup } from './delete-other.ts';
+import { type Target, inventory } from './inventory.ts';
+import { foundLine, planLines, resultLine, seconds } from './report.ts';
+import { deleteStack } from './stack.ts';
+import type { Found, Kind, Result } from './types.ts';
+
+export interface CleanOptions {
+  dryRun: boolean;
+  yes: boolean;
+  /** stdin and stdout are a terminal: ask before deleting */
+  interactive: boolean;
+  print: (line: string) => void;
+}
+
+const DELETERS: Record<Kind, (aws: Aws, item: Found) => Promise<Result>> = {
+  service: deleteService,
+  'task-definition': deleteTaskDefinitions,
+  cluster: deleteCluster,
+  'security-group': deleteSecurityGroup,
+  role: deleteRole,
+  'log-group': deleteLogGroup,
+  repository: deleteRepository,
+  stack: (_aws, item) => deleteStack(item),
+};
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** One delete; a failure is a result, not a throw, so clean always goes on to the next resource. */
+async function remove(aws: Aws, target: Target, item: Found): Promise<Result> {
+  try {
+    return await DELETERS[item.kind](item.kind === 'stack' && target.stack ? target.stack.aws : aws, item);
+  } catch (err) {
+    const name = err instanceof Error ? err.name : 'Error';
+    return { item, outcome: 'failed', note: `${name}: ${(err as Error).message ?? String(err)} — fix the cause and run make clean again` };
+  }
+}
+
+const key = (f: Found) => `${f.kind}:${f.id}`;
+
+/** Returns the exit code: 1 when anything the tool owns survives. */
+export async function clean(aws: Aws, target: Target, opts: CleanOptions): Promise<number> {
+  const started = Date.now();
+  const { svc } = target;
+  const label = `${svc.name} (${svc.environment})`;
+  const found = await inventory(aws, target);
+  const owned = found.filter((f) => f.owned);
+  planLines(found).forEach((l) => opts.print(l));
+  if (!owned.length) {
+    opts.print(`nothing to delete: lambda2fargate created nothing (left) for ${label} in ${aws.region}`);
+    return 0;
+  }
+  if (opts.dryRun) {
+    opts.print(`dry run: nothing deleted (${owned.length} to delete) — run without DRY_RUN=1 to delete`);
+    return 0;
+  }
+  if (opts.interactive && !opts.yes && !(await confirm(`delete these ${owned.length} resources? [y/N] `))) {
+    opts.print('nothing deleted (answer was not yes) — YES=1 skips the question');
+    return 0;
+  }
+  const results = new Map<string, Result>();
+  for (const item of owned) {
+    const r = await remove(aws, target, item);
+    results.set(key(item), r);
+    opts.print(resultLine(r));
+  }
+  // The inventory check: look again, by name and by tag, for anything the tool owns.
+  const left = (await inventory(aws, target)).filter((f) => f.owned);
+  const survivors = left.filter((f) => results.get(key(f))?.outcome !== 'kept');
+  const kept = left.filter((f) => results.get(key(f))?.outcome === 'kept');
+  const deleted = [...results.values()].filter((r) => r.outcome === 'deleted').length;
+  const waited = [...results.values()].reduce((n, r) => n + (r.waitedMs ?? 0), 0);
+  const calls = aws.calls.length + (target.stack && target.stack.aws !== aws ? target.stack.aws.calls.length : 0);
+  const writes = writeCalls(aws.calls).length;
+  if (kept.length) {
+    opts.print('kept on purpose (others still use it):');
+    kept.forEach((f) => opts.print(foundLine(f)));
+  }
+  if (survivors.length) {
+    opts.print(`inventory check FAILED: ${survivors.length} resource(s) created by lambda2fargate for ${label} still exist:`);
+    survivors.forEach((f) => opts.print(foundLine(f)));
+    opts.print('fix the causes above and run make clean again');
+  } else {
+    opts.print(`inventory check: nothing created by lambda2fargate for ${label} is left`);
+  }
+  opts.print(`clean: ${deleted} deleted in ${seconds(Date.now() - started)} (${seconds(waited)} waiting), ${calls} AWS calls (${writes} writes)`);
+  return survivors.length ? 1 : 0;
+}
