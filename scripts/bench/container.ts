@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ToolError, message } from '../lib/errors.ts';
+import type { ResolvedService } from '../manifest/types.ts';
+import { buildArgs, containerMemory, hostPlatform, imageSize, localImageTag, removeContainer, runArgs } from '../local/docker.ts';
+import { freePort, waitFor200 } from '../local/ports.ts';
+import { loadRun, type LoadResult } from './load.ts';
+import type { ContainerFigures } from './report.ts';
+
+const execFileP = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface ContainerBench {
+  figures: ContainerFigures;
+  load: LoadResult;
+}
+
+/**
+ * Builds the image, then times `docker run` to the first 200, loads it like the other servers and
+ * reads its memory afterwards. The container gets the task definition's cpu and memory limits.
+ */
+export async function containerBench(service: ResolvedService, o: { duration: number; connections: number; warmup: number }): Promise<ContainerBench> {
+  const tag = localImageTag(service);
+  try {
+    await execFileP('docker', buildArgs(service, tag, hostPlatform()), { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, timeout: 15 * 60_000 });
+  } catch (err) {
+    const e = err as { stderr?: string };
+    throw new ToolError(message(`docker build of ${tag}`, (e.stderr ?? '').trim().split('\n').slice(-10).join('\n'), 'run `make local` to see the whole build'), { cause: err });
+  }
+  const base = service.image.build ? await finalBaseImage(service.image.build.dockerfile) : 'node:24-slim';
+  const [imageBytes, baseBytes] = await Promise.all([imageSize(tag), imageSize(base)]);
+
+  const port = await freePort();
+  const name = `lambda2fargate-bench-${process.pid}`;
+  await removeContainer(name);
+  try {
+    const url = `http://127.0.0.1:${port}/`;
+    const started = performance.now();
+    const running = execFileP('docker', runArgs(service, { name, image: tag, host: '127.0.0.1', port, detach: true, labels: { 'lambda2fargate.bench': service.name } }), { timeout: 60_000 });
+    let runFailed: string | undefined;
+    running.catch((err: { stderr?: string }) => (runFailed = `docker run failed: ${(err.stderr ?? '').trim()}`));
+    await waitFor200(url, { timeoutMs: 60_000, intervalMs: 5, gaveUp: () => runFailed });
+    const coldStartMs = performance.now() - started;
+    await running;
+    if (o.warmup > 0) await loadRun({ url, duration: o.warmup, connections: o.connections });
+    const load = await loadRun({ url, duration: o.duration, connections: o.connections });
+    const memoryAfterLoadBytes = await containerMemory(name);
+    return {
+      figures: { image: tag, base, imageBytes, baseBytes, coldStartMs, memoryAfterLoadBytes, cpus: service.cpu / 1024, memoryLimitMiB: service.memory },
+      load,
+    };
+  } finally {
+    await removeContainer(name);
+  }
+}
+
+/** The image the last stage starts FROM, following stage names back to a real image. */
+export async function finalBaseImage(dockerfile: string): Promise<string> {
+  return baseImageOf(await readFile(dockerfile, 'utf8'));
+}
+
+export function baseImageOf(text: string): string {
+  const stages = new Map<string, string>();
+  let last: string | undefined;
+  for (const line of text.split('\n')) {
+    const m = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (!m) continue;
+    const image = stages.get(m[1]!.toLowerCase()) ?? m[1]!;
+    if (m[2]) stages.set(m[2].toLowerCase(), image);
+    last = image;
+  }
+  if (!last) throw new ToolError(message('Dockerfile', 'no FROM line', 'check image.build.dockerfile in the manifest'));
+  return last;
+}

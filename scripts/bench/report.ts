@@ -1,0 +1,114 @@
+import type { LoadResult } from './load.ts';
+import type { MicroResult } from './micro.ts';
+
+export type Skipped = { skipped: string };
+
+export interface LoadRow {
+  name: string;
+  what: string;
+  result: LoadResult | Skipped;
+}
+
+export interface ContainerFigures {
+  image: string;
+  base: string;
+  imageBytes: number;
+  baseBytes: number;
+  /** docker run → first 200 */
+  coldStartMs: number;
+  memoryAfterLoadBytes: number;
+  cpus: number;
+  memoryLimitMiB: number;
+}
+
+export interface DeployRun {
+  calls: number;
+  writes: number;
+  ms: number;
+}
+
+export interface DeployFigures {
+  first: DeployRun;
+  noop: DeployRun;
+}
+
+export interface BenchReport {
+  date: string;
+  machine: string;
+  node: string;
+  docker?: string;
+  duration: number;
+  connections: number;
+  load: LoadRow[];
+  micro: MicroResult;
+  container: ContainerFigures | Skipped;
+  deploy: DeployFigures | Skipped;
+}
+
+export const isSkipped = (v: unknown): v is Skipped => typeof v === 'object' && v !== null && 'skipped' in v;
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => (n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : int(n));
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+const seconds = (n: number) => `${(n / 1000).toFixed(2)} s`;
+
+/** The Markdown report: what was measured, on what, and how to rerun it. */
+export function renderReport(r: BenchReport): string {
+  const out: string[] = [];
+  out.push('# Benchmark report', '');
+  out.push(`Measured ${r.date} on ${r.machine}, Node ${r.node}${r.docker ? `, Docker ${r.docker}` : ''}.`);
+  out.push(`Every load run: ${r.duration} s, ${r.connections} connections, autocannon on loopback, each server in its own process.`);
+  out.push('Rerun with `make bench` (options: `DURATION=<seconds per load run>`, `CONNECTIONS=<n>`).', '');
+
+  out.push('## Throughput and latency', '');
+  out.push('| server | requests/s | vs ceiling | p50 | p99 | errors |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+  const ceiling = r.load[0] && !isSkipped(r.load[0].result) ? r.load[0].result.requestsPerSecond : undefined;
+  for (const row of r.load) {
+    if (isSkipped(row.result)) {
+      out.push(`| ${row.name} | not measured: ${row.result.skipped} | | | | |`);
+      continue;
+    }
+    const l = row.result;
+    const ratio = ceiling ? `${(l.requestsPerSecond / ceiling).toFixed(2)}×` : 'n/a';
+    out.push(`| ${row.name} | ${int(l.requestsPerSecond)} | ${ratio} | ${ms(l.p50)} ms | ${ms(l.p99)} ms | ${l.errors + l.non2xx} |`);
+  }
+  out.push('');
+  for (const row of r.load) out.push(`- **${row.name}**: ${row.what}`);
+  out.push('');
+
+  out.push('## Adapter cost per request', '');
+  out.push(`Micro-benchmark of \`container/adapter.ts\` (median of rounds, ${int(r.micro.iterations)} iterations):`, '');
+  out.push('| step | per request |', '| --- | ---: |');
+  out.push(`| event mapping + response mapping (\`toEvent\` + \`toResponse\`) | ${(r.micro.mappingNsPerOp / 1000).toFixed(2)} µs |`);
+  out.push(`| \`invoke()\` around a handler that returns at once | ${(r.micro.invokeNsPerOp / 1000).toFixed(2)} µs |`);
+  out.push('');
+
+  out.push('## Container', '');
+  if (isSkipped(r.container)) {
+    out.push(`Not measured: ${r.container.skipped}.`);
+  } else {
+    const c = r.container;
+    out.push('| figure | value |', '| --- | ---: |');
+    out.push(`| image size (\`${c.image}\`) | ${mb(c.imageBytes)} |`);
+    out.push(`| base image (\`${c.base}\`) | ${mb(c.baseBytes)} |`);
+    out.push(`| image bytes over the base | ${mb(c.imageBytes - c.baseBytes)} |`);
+    out.push(`| cold start: \`docker run\` → first 200 | ${int(c.coldStartMs)} ms |`);
+    out.push(`| memory after the load run | ${mib(c.memoryAfterLoadBytes)} of ${c.memoryLimitMiB} MiB |`);
+    out.push('', `The container runs with the task definition's limits: ${c.cpus} vCPU, ${c.memoryLimitMiB} MiB.`);
+  }
+  out.push('');
+
+  out.push('## Deploy (against the fake AWS)', '');
+  if (isSkipped(r.deploy)) {
+    out.push(`Not measured: ${r.deploy.skipped}.`);
+  } else {
+    const d = r.deploy;
+    out.push('| run | API calls | of which writes | wall time |', '| --- | ---: | ---: | ---: |');
+    out.push(`| first deploy | ${d.first.calls} | ${d.first.writes} | ${seconds(d.first.ms)} |`);
+    out.push(`| no-op deploy (nothing changed) | ${d.noop.calls} | ${d.noop.writes} | ${seconds(d.noop.ms)} |`);
+    out.push('', '`make deploy-ecs` run twice against `test/fake-aws/`; calls counted from the fake\'s request log.');
+  }
+  out.push('');
+  return out.join('\n');
+}

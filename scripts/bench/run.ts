@@ -1,0 +1,109 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { ResolvedService } from '../manifest/types.ts';
+import { dockerAvailable } from '../local/docker.ts';
+import { containerBench } from './container.ts';
+import { deployBench } from './deploy.ts';
+import { loadRun } from './load.ts';
+import { adapterMicroBench } from './micro.ts';
+import { renderReport, type BenchReport, type LoadRow, type Skipped } from './report.ts';
+import { SERVERS, startServer } from './servers.ts';
+
+export interface BenchOptions {
+  service: ResolvedService;
+  env?: string;
+  manifest?: string;
+  /** seconds per load run */
+  duration: number;
+  connections: number;
+  docker: boolean;
+  report: string;
+  microIterations?: number;
+  log?: (line: string) => void;
+}
+
+/** Every figure in one run, so they are comparable; writes the Markdown report and returns it. */
+export async function runBench(o: BenchOptions): Promise<string> {
+  const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // JIT warm-up before each measured run, not counted: long enough to matter, short next to the run
+  const warmup = Math.min(2, Math.max(1, Math.round(o.duration / 5)));
+  const load = { duration: o.duration, connections: o.connections };
+
+  log(`bench: adapter micro-benchmark…`);
+  const micro = await adapterMicroBench(o.microIterations);
+
+  const rows: LoadRow[] = [];
+  for (const s of SERVERS) {
+    log(`bench: ${s.name}: ${warmup} s warm-up, then ${o.duration} s × ${o.connections} connections…`);
+    const started = await startServer(s);
+    try {
+      await loadRun({ url: started.url, duration: warmup, connections: o.connections });
+      const result = await loadRun({ url: started.url, ...load });
+      rows.push({ name: s.name, what: s.what, result });
+    } finally {
+      await started.child.stop();
+    }
+  }
+
+  const dockerUp = o.docker && dockerAvailable();
+  const noDocker = o.docker ? 'no Docker engine answers (start Docker and rerun)' : 'NO_DOCKER=1 was set';
+  let container: BenchReport['container'];
+  const containerRow = { name: 'container image under Docker', what: '' };
+  if (dockerUp) {
+    log('bench: container: build, cold start, load, memory…');
+    try {
+      const c = await containerBench(o.service, { ...load, warmup });
+      container = c.figures;
+      rows.push({ ...containerRow, what: `the built image in \`docker run --network host\` with the task definition's limits (${c.figures.cpus} vCPU, ${c.figures.memoryLimitMiB} MiB)`, result: c.load });
+    } catch (err) {
+      container = skipped(`the container bench failed: ${(err as Error).message.split('\n')[0]}`);
+    }
+  } else {
+    container = skipped(noDocker);
+  }
+  if ('skipped' in container) rows.push({ ...containerRow, what: 'the built image under Docker', result: container });
+
+  log('bench: deploy against the fake AWS (first, then no-op)…');
+  let deploy: BenchReport['deploy'];
+  try {
+    deploy = await deployBench({ docker: dockerUp, ...(o.env ? { env: o.env } : {}), ...(o.manifest ? { manifest: o.manifest } : {}) });
+  } catch (err) {
+    deploy = skipped((err as Error).message.split('\n')[0] ?? 'the deploy failed');
+    log(`bench: deploy not measured: ${(err as Error).message}`);
+  }
+
+  const report: BenchReport = {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    machine: machine(),
+    node: process.versions.node,
+    ...(dockerUp ? { docker: dockerVersion() } : {}),
+    duration: o.duration,
+    connections: o.connections,
+    load: rows,
+    micro,
+    container,
+    deploy,
+  };
+  const text = renderReport(report);
+  await mkdir(path.dirname(o.report), { recursive: true });
+  await writeFile(o.report, text);
+  return text;
+}
+
+const skipped = (why: string): Skipped => ({ skipped: why });
+
+function machine(): string {
+  const cpus = os.cpus();
+  const model = cpus[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
+  return `${os.platform()}/${os.arch()}, ${cpus.length} × ${model}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB`;
+}
+
+function dockerVersion(): string {
+  try {
+    return execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8', timeout: 15_000 }).trim();
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,130 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { HealthCheck, Platform, ResolvedService } from '../manifest/types.ts';
+import { ToolError, message } from '../lib/errors.ts';
+
+const run = promisify(execFile);
+
+/** True when a Docker engine answers. */
+export function dockerAvailable(): boolean {
+  const r = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'ignore', timeout: 15_000 });
+  return r.status === 0;
+}
+
+/** The manifest spells platforms as ECS does; Docker wants amd64 for x86_64. */
+export function dockerPlatform(platform: Platform): string {
+  return platform === 'linux/x86_64' ? 'linux/amd64' : platform;
+}
+
+/** The platform this machine runs natively, so a local image starts without emulation. */
+export function hostPlatform(arch: string = process.arch): Platform {
+  return arch === 'arm64' ? 'linux/arm64' : 'linux/x86_64';
+}
+
+export function localImageTag(service: Pick<ResolvedService, 'name'>): string {
+  return `lambda2fargate-local/${service.name.toLowerCase()}:dev`;
+}
+
+export function buildArgs(service: ResolvedService, tag: string, platform: Platform): string[] {
+  const build = service.image.build;
+  if (!build) throw new ToolError(message(`image of ${service.name}`, 'the manifest names an image to pull, not one to build', 'add image.build to the manifest to run it locally'));
+  const args = ['build', '--network', 'host', '--platform', dockerPlatform(platform), '-t', tag, '-f', build.dockerfile];
+  for (const [k, v] of Object.entries(build.args)) args.push('--build-arg', `${k}=${v}`);
+  if (build.target) args.push('--target', build.target);
+  args.push(build.context);
+  return args;
+}
+
+export interface RunOptions {
+  name: string;
+  image: string;
+  port: number;
+  /** where the server listens; with --network host this is an address of this machine */
+  host: string;
+  labels?: Record<string, string>;
+  detach?: boolean;
+}
+
+/**
+ * `docker run` arguments for the container as the task definition describes it: the same cpu and
+ * memory limits, environment, port and health check. ECS gives tasks their own network interface;
+ * here `--network host` and HOST stand in for it.
+ */
+export function runArgs(service: ResolvedService, o: RunOptions): string[] {
+  const args = ['run', '--rm', '--name', o.name, '--network', 'host'];
+  if (o.detach) args.push('--detach');
+  for (const [k, v] of Object.entries(o.labels ?? {})) args.push('--label', `${k}=${v}`);
+  // ECS cpu units: 1024 = one vCPU
+  args.push('--cpus', String(service.cpu / 1024), '--memory', `${service.memory}m`);
+  const env: Record<string, string> = { ...service.variables, PORT: String(o.port), HOST: o.host };
+  if (service.healthcheck?.path) env.HEALTH_PATH = service.healthcheck.path;
+  for (const [k, v] of Object.entries(env)) args.push('--env', `${k}=${v}`);
+  if (service.healthcheck) args.push(...healthArgs(service.healthcheck, o.host, o.port));
+  args.push(o.image);
+  return args;
+}
+
+export function healthArgs(h: HealthCheck, host: string, port: number): string[] {
+  const cmd = healthCommand(h, host, port);
+  if (!cmd) return [];
+  return [
+    '--health-cmd', cmd,
+    '--health-interval', `${h.interval}s`,
+    '--health-timeout', `${h.timeout}s`,
+    '--health-retries', String(h.retries),
+    '--health-start-period', `${h.startPeriod}s`,
+  ];
+}
+
+/** The shell command Docker runs; an HTTP path is probed with the image's own node. */
+export function healthCommand(h: HealthCheck, host: string, port: number): string | undefined {
+  if (h.command && h.command.length > 0) {
+    const [kind, ...rest] = h.command;
+    if (kind === 'CMD-SHELL') return rest.join(' ');
+    if (kind === 'CMD') return rest.map(shellQuote).join(' ');
+    return h.command.map(shellQuote).join(' ');
+  }
+  if (h.path) {
+    const url = `http://${host}:${port}${h.path}`;
+    return `node -e "fetch('${url}').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"`;
+  }
+  return undefined;
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Removes the container whatever its state; true when none is left. */
+export async function removeContainer(name: string): Promise<boolean> {
+  try {
+    await run('docker', ['rm', '--force', '--volumes', name], { timeout: 30_000 });
+  } catch (err) {
+    if (!/No such container/i.test(String((err as { stderr?: string }).stderr))) throw err;
+  }
+  return !(await containerExists(name));
+}
+
+export async function containerExists(name: string): Promise<boolean> {
+  const { stdout } = await run('docker', ['ps', '--all', '--quiet', '--filter', `name=^/${name}$`], { timeout: 30_000 });
+  return stdout.trim() !== '';
+}
+
+export async function imageSize(ref: string): Promise<number> {
+  const { stdout } = await run('docker', ['image', 'inspect', '--format', '{{.Size}}', ref], { timeout: 30_000 });
+  return Number(stdout.trim());
+}
+
+/** Bytes of memory the container uses now, from `docker stats` (the cgroup's usage). */
+export async function containerMemory(name: string): Promise<number> {
+  const { stdout } = await run('docker', ['stats', '--no-stream', '--format', '{{.MemUsage}}', name], { timeout: 30_000 });
+  return parseSize(stdout.split('/')[0] ?? '');
+}
+
+const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+/** "12.3MiB" → bytes */
+export function parseSize(text: string): number {
+  const m = /^\s*([\d.]+)\s*([kmg]?i?b)\s*$/i.exec(text);
+  if (!m) throw new ToolError(message('docker stats', `unexpected memory figure "${text.trim()}"`, 'report this with `docker version`'));
+  return Number(m[1]) * (UNITS[m[2]!.toLowerCase()] ?? NaN);
+}

@@ -1,0 +1,157 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ToolError, message } from '../lib/errors.ts';
+import type { ResolvedService } from '../manifest/types.ts';
+import { startChild, nodeTs, type Child } from './children.ts';
+import { buildArgs, dockerAvailable, dockerPlatform, hostPlatform, localImageTag, removeContainer, runArgs } from './docker.ts';
+import { lambdaEnvironment } from './lambda-env.ts';
+import { formatLogLine } from './log-lines.ts';
+import { assertPortFree, isPortFree, waitFor200 } from './ports.ts';
+
+const execFileP = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface LocalOptions {
+  service: ResolvedService;
+  /** the Lambda side's settings (from manifests/lambda.yml) */
+  lambda: { functionName: string; memorySize: string; region: string };
+  host: string;
+  ecsPort: number;
+  lambdaPort: number;
+  noDocker: boolean;
+  out?: (line: string) => void;
+}
+
+/** Runs both halves until SIGINT/SIGTERM, then stops them and checks nothing is left behind. */
+export async function runLocal(o: LocalOptions): Promise<number> {
+  const out = o.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  if (o.ecsPort === o.lambdaPort) {
+    throw new ToolError(message('ports', `LOCAL_PORT and LAMBDA_PORT are both ${o.ecsPort}`, 'give them different values'));
+  }
+  await assertPortFree(o.host, o.ecsPort, 'LOCAL_PORT');
+  await assertPortFree(o.host, o.lambdaPort, 'LAMBDA_PORT');
+  if (!o.noDocker && !dockerAvailable()) {
+    throw new ToolError(
+      message('docker', 'no Docker engine answers (`docker info` failed)', 'start Docker, or run `make local NO_DOCKER=1` to run the container\'s server with Node instead'),
+    );
+  }
+
+  const children: Child[] = [];
+  let containerName: string | undefined;
+  let stopping = false;
+  const stopAll = async () => {
+    stopping = true;
+    await Promise.all(children.map((c) => c.stop()));
+    if (containerName && !(await removeContainer(containerName))) {
+      throw new ToolError(message(`container ${containerName}`, 'still there after `docker rm --force`', `remove it with \`docker rm -f ${containerName}\``));
+    }
+  };
+
+  const ended = new Promise<string>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => resolve(signal);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+
+  try {
+    const ecs = o.noDocker ? startNodeServer(o) : await startContainer(o, out, (name) => (containerName = name));
+    children.push(ecs);
+    const lambda = startLambdaEndpoint(o);
+    children.push(lambda);
+    const ecsUrl = `http://${o.host}:${o.ecsPort}`;
+    const lambdaUrl = `http://${o.host}:${o.lambdaPort}`;
+    const died = () => children.map((c) => (c.exited() ? `${c.name} ${c.exited()}` : undefined)).find(Boolean);
+    await Promise.all([
+      waitFor200(`${ecsUrl}/`, { timeoutMs: 90_000, gaveUp: died }),
+      waitFor200(`${lambdaUrl}/`, { timeoutMs: 30_000, gaveUp: died }),
+    ]).catch((err: unknown) => {
+      throw new ToolError(message('make local', (err as Error).message, 'see the lines above for why'));
+    });
+
+    showRequests = true;
+    out('');
+    out(`  Lambda (local Function URL): ${lambdaUrl}/`);
+    out(`  ECS    (${o.noDocker ? 'container server on Node, NO_DOCKER=1' : `container ${containerName}`}): ${ecsUrl}/`);
+    out('');
+    for (const [name, url] of [['lambda', lambdaUrl], ['ecs', ecsUrl]] as const) {
+      const res = await fetch(`${url}/`);
+      out(`  curl ${url}/  →  ${res.status} ${(await res.text()).trim()}`);
+      if (res.status !== 200) throw new ToolError(message(`GET ${url}/ (${name})`, `answered ${res.status}`, 'see its log lines above'));
+    }
+    out('');
+    out('Both halves are running; a line per request follows. Press Ctrl-C to stop.');
+
+    const childDied = Promise.race(children.map((c) => c.done.then(() => c)));
+    const first = await Promise.race([ended, childDied]);
+    if (typeof first !== 'string') {
+      if (stopping) return 0;
+      throw new ToolError(message(`the ${first.name} server`, `stopped by itself (${first.exited()})`, 'see its log lines above'));
+    }
+    out('');
+    out(`${first}: stopping both halves…`);
+    await stopAll();
+    const busy = [];
+    for (const port of [o.ecsPort, o.lambdaPort]) if (!(await isPortFree(o.host, port))) busy.push(port);
+    if (busy.length > 0) throw new ToolError(message('make local', `port ${busy.join(' and ')} still in use after stopping`, 'see `ss -ltnp`'));
+    out(`stopped${containerName ? `: container ${containerName} removed` : ''}; ports ${o.ecsPort} and ${o.lambdaPort} are free.`);
+    return 0;
+  } finally {
+    if (!stopping) await stopAll().catch(() => undefined);
+  }
+}
+
+/** Until both answer, the readiness probes' own request lines are noise. */
+let showRequests = false;
+
+function prefixed(name: string): (line: string) => void {
+  const label = name.padEnd(6);
+  return (line) => {
+    const text = formatLogLine(line);
+    if (!showRequests && / → \d{3}\b/.test(text)) return;
+    process.stdout.write(`${label} | ${text}\n`);
+  };
+}
+
+function startLambdaEndpoint(o: LocalOptions): Child {
+  const { command, args } = nodeTs(path.join(ROOT, 'scripts/local/lambda-endpoint.ts'));
+  const env = { ...process.env, ...lambdaEnvironment(o.lambda), HOST: o.host, PORT: String(o.lambdaPort) };
+  return startChild({ name: 'lambda', command, args, env, cwd: ROOT, onLine: prefixed('lambda') });
+}
+
+/** The container's variables as the task definition sets them; nothing from Lambda leaks in. */
+function containerEnvironment(o: LocalOptions): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...o.service.variables, HOST: o.host, PORT: String(o.ecsPort) };
+  if (o.service.healthcheck?.path) env.HEALTH_PATH = o.service.healthcheck.path;
+  return env;
+}
+
+function startNodeServer(o: LocalOptions): Child {
+  const { command, args } = nodeTs(path.join(ROOT, 'container/server.ts'));
+  return startChild({ name: 'ecs', command, args, env: containerEnvironment(o), cwd: ROOT, onLine: prefixed('ecs') });
+}
+
+async function startContainer(o: LocalOptions, out: (line: string) => void, named: (name: string) => void): Promise<Child> {
+  const platform = hostPlatform();
+  const tag = localImageTag(o.service);
+  if (platform !== o.service.platform) {
+    out(`note: the manifest deploys ${dockerPlatform(o.service.platform)}; building for this machine's ${dockerPlatform(platform)} so it runs without emulation`);
+  }
+  out(`building ${tag} (docker build --network host --platform ${dockerPlatform(platform)}) …`);
+  const started = performance.now();
+  try {
+    await execFileP('docker', buildArgs(o.service, tag, platform), { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, timeout: 15 * 60_000 });
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string };
+    const tail = `${e.stdout ?? ''}${e.stderr ?? ''}`.trim().split('\n').slice(-25).join('\n');
+    throw new ToolError(message(`docker build of ${tag}`, `it failed:\n${tail}\n`, 'fix the Dockerfile or the manifest\'s image.build'), { cause: err });
+  }
+  out(`built ${tag} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const name = `lambda2fargate-local-${o.service.name.toLowerCase()}-${o.ecsPort}`;
+  // a container left by a run that was killed outright would hold the name
+  await removeContainer(name);
+  named(name);
+  const args = runArgs(o.service, { name, image: tag, host: o.host, port: o.ecsPort, labels: { 'lambda2fargate.local': o.service.name } });
+  out(`starting the container: ${o.service.cpu / 1024} vCPU, ${o.service.memory} MiB, --network host, HOST=${o.host} PORT=${o.ecsPort}`);
+  return startChild({ name: 'ecs', command: 'docker', args, cwd: ROOT, onLine: prefixed('ecs') });
+}
