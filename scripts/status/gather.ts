@@ -1,0 +1,172 @@
+import { DescribeTasksCommand, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
+import { DescribeNetworkInterfacesCommand } from '@aws-sdk/client-ec2';
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import type { Aws } from '../lib/aws.ts';
+import { isAwsError } from '../lib/errors.ts';
+import type { ResolvedLambda, ResolvedService } from '../manifest/types.ts';
+import { findService } from '../resources/service.ts';
+
+export interface DeploymentStatus {
+  id: string;
+  /** PRIMARY (the newest), ACTIVE (being replaced), INACTIVE */
+  status: string;
+  rolloutState?: string;
+  rolloutStateReason?: string;
+  taskDefinition: string;
+  desired: number;
+  running: number;
+  pending: number;
+  failed: number;
+  createdAt?: string;
+}
+
+export interface TaskStatus {
+  id: string;
+  lastStatus: string;
+  desiredStatus: string;
+  health: string;
+  taskDefinition: string;
+  publicIp?: string;
+  url?: string;
+  startedAt?: string;
+  stoppedReason?: string;
+}
+
+export interface ServiceStatus {
+  name: string;
+  cluster: string;
+  status: string;
+  desired: number;
+  running: number;
+  pending: number;
+  taskDefinition: string;
+  deployments: DeploymentStatus[];
+  tasks: TaskStatus[];
+  events: Array<{ at?: string; message: string }>;
+}
+
+export interface LambdaStatus {
+  stackName: string;
+  stackStatus: string;
+  functionUrl?: string;
+  functionName?: string;
+  logGroup?: string;
+}
+
+export interface StatusReport {
+  service: string;
+  environment: string;
+  region: string;
+  ecs: ServiceStatus | null;
+  lambda: LambdaStatus | null;
+  nothingDeployed: boolean;
+}
+
+const EVENTS = 5;
+const STOPPED_TASKS = 5;
+const iso = (d: Date | undefined) => d?.toISOString();
+const revision = (arn: string | undefined) => arn?.split('/').pop() ?? '';
+
+async function listTasks(aws: Aws, cluster: string, serviceName: string, desiredStatus: 'RUNNING' | 'STOPPED'): Promise<string[]> {
+  const out = await aws.ecs.send(new ListTasksCommand({ cluster, serviceName, desiredStatus }));
+  return out.taskArns ?? [];
+}
+
+/** Task ENI id → public IP, in one DescribeNetworkInterfaces call. */
+async function publicIps(aws: Aws, tasks: Task[]): Promise<Map<string, string>> {
+  const eniOf = (t: Task) => t.attachments?.find((a) => a.type === 'ElasticNetworkInterface')?.details?.find((d) => d.name === 'networkInterfaceId')?.value;
+  const ids = tasks.map(eniOf).filter((x): x is string => !!x);
+  const ips = new Map<string, string>();
+  if (!ids.length) return ips;
+  try {
+    const out = await aws.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: ids }));
+    for (const n of out.NetworkInterfaces ?? []) if (n.NetworkInterfaceId && n.Association?.PublicIp) ips.set(n.NetworkInterfaceId, n.Association.PublicIp);
+  } catch (err) {
+    // An ENI released between the two calls: the task is stopping; show it without an IP.
+    if (!isAwsError(err, 'InvalidNetworkInterfaceID.NotFound')) throw err;
+  }
+  const byTask = new Map<string, string>();
+  for (const t of tasks) {
+    const ip = ips.get(eniOf(t) ?? '');
+    if (ip && t.taskArn) byTask.set(t.taskArn, ip);
+  }
+  return byTask;
+}
+
+async function tasksOf(aws: Aws, svc: ResolvedService): Promise<TaskStatus[]> {
+  const { cluster, service } = svc.names;
+  const running = await listTasks(aws, cluster, service, 'RUNNING');
+  const stopped = (await listTasks(aws, cluster, service, 'STOPPED')).slice(0, STOPPED_TASKS);
+  const arns = [...running, ...stopped];
+  if (!arns.length) return [];
+  const tasks = (await aws.ecs.send(new DescribeTasksCommand({ cluster, tasks: arns }))).tasks ?? [];
+  const ips = await publicIps(aws, tasks.filter((t) => t.lastStatus !== 'STOPPED'));
+  return tasks.map((t) => {
+    const ip = ips.get(t.taskArn ?? '');
+    return {
+      id: t.taskArn?.split('/').pop() ?? '',
+      lastStatus: t.lastStatus ?? '',
+      desiredStatus: t.desiredStatus ?? '',
+      health: t.healthStatus ?? 'UNKNOWN',
+      taskDefinition: revision(t.taskDefinitionArn),
+      publicIp: ip,
+      url: ip ? `http://${ip}:${svc.image.port}/` : undefined,
+      startedAt: iso(t.startedAt),
+      stoppedReason: t.stoppedReason,
+    };
+  });
+}
+
+export async function serviceStatus(aws: Aws, svc: ResolvedService): Promise<ServiceStatus | null> {
+  const live = await findService(aws, svc);
+  if (!live) return null;
+  const s = live.raw;
+  return {
+    name: live.name,
+    cluster: live.cluster,
+    status: s.status ?? '',
+    desired: s.desiredCount ?? 0,
+    running: s.runningCount ?? 0,
+    pending: s.pendingCount ?? 0,
+    taskDefinition: revision(s.taskDefinition),
+    deployments: (s.deployments ?? []).map((d) => ({
+      id: d.id ?? '',
+      status: d.status ?? '',
+      rolloutState: d.rolloutState,
+      rolloutStateReason: d.rolloutStateReason,
+      taskDefinition: revision(d.taskDefinition),
+      desired: d.desiredCount ?? 0,
+      running: d.runningCount ?? 0,
+      pending: d.pendingCount ?? 0,
+      failed: d.failedTasks ?? 0,
+      createdAt: iso(d.createdAt),
+    })),
+    tasks: await tasksOf(aws, svc),
+    events: (s.events ?? []).slice(0, EVENTS).map((e) => ({ at: iso(e.createdAt), message: e.message ?? '' })),
+  };
+}
+
+export async function lambdaStatus(aws: Aws, lambda: ResolvedLambda): Promise<LambdaStatus | null> {
+  try {
+    const out = await aws.cfn.send(new DescribeStacksCommand({ StackName: lambda.stackName }));
+    const s = out.Stacks?.[0];
+    if (!s || s.StackStatus === 'DELETE_COMPLETE') return null;
+    const outputs = Object.fromEntries((s.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
+    return {
+      stackName: lambda.stackName,
+      stackStatus: s.StackStatus ?? '',
+      functionUrl: outputs.FunctionUrl,
+      functionName: outputs.FunctionName,
+      logGroup: outputs.LogGroupName,
+    };
+  } catch (err) {
+    if (isAwsError(err, 'ValidationError') && /does not exist/.test((err as Error).message)) return null;
+    throw err;
+  }
+}
+
+export async function statusReport(aws: Aws, svc: ResolvedService, lambda: ResolvedLambda | undefined, stackAws: Aws | undefined): Promise<StatusReport> {
+  const ecs = await serviceStatus(aws, svc);
+  const fn = lambda && stackAws ? await lambdaStatus(stackAws, lambda) : null;
+  return { service: svc.name, environment: svc.environment, region: aws.region, ecs, lambda: fn, nothingDeployed: !ecs && !fn };
+}

@@ -1,0 +1,71 @@
+import { FilterLogEventsCommand, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
+import type { Aws } from '../lib/aws.ts';
+import { UserError, message } from '../lib/errors.ts';
+import { sleep } from '../clean/wait.ts';
+
+const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** SINCE: a duration back from now (`10m`, `1h30m`, `2d`) or a date (`2026-11-27T02:00:00Z`). Returns epoch ms. */
+export function parseSince(text: string | undefined, now = Date.now()): number {
+  const t = (text ?? '').trim() || '10m';
+  if (/^(\d+[smhd])+$/.test(t)) {
+    let ms = 0;
+    for (const [, n, unit] of t.matchAll(/(\d+)([smhd])/g)) ms += Number(n) * (UNIT_MS[unit ?? 's'] ?? 0);
+    return now - ms;
+  }
+  const date = Date.parse(t);
+  if (/^\d{4}-\d{2}-\d{2}/.test(t) && Number.isFinite(date)) return date;
+  throw new UserError(message(`SINCE=${t}`, 'not a duration or a date', 'use e.g. SINCE=30s, SINCE=10m, SINCE=1h30m, SINCE=2d or SINCE=2026-11-27T02:00:00Z'));
+}
+
+/** `ecs/web/1a2b…` → `1a2b…` (the task id); Lambda streams (`2026/11/27/[$LATEST]ab12…`) keep their instance id. */
+export function streamLabel(stream: string): string {
+  const last = stream.split('/').pop() ?? stream;
+  return last.replace(/^\[\$LATEST\]/, '').slice(0, 12);
+}
+
+export function formatEvent(e: FilteredLogEvent): string {
+  const at = new Date(e.timestamp ?? 0).toISOString();
+  return `${at} [${streamLabel(e.logStreamName ?? '')}] ${(e.message ?? '').replace(/\n$/, '')}`;
+}
+
+/** Every event from `startTime` on, oldest first. */
+export async function fetchEvents(aws: Aws, logGroupName: string, startTime: number): Promise<FilteredLogEvent[]> {
+  const events: FilteredLogEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await aws.logs.send(new FilterLogEventsCommand({ logGroupName, startTime, nextToken }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+}
+
+/**
+ * Prints events from `startTime`, then, when following, polls for new ones until `stop` resolves.
+ * Each poll asks again from the last timestamp seen (events can arrive late with an older
+ * timestamp at that same millisecond), skipping event ids already printed.
+ */
+export async function tail(
+  aws: Aws,
+  logGroupName: string,
+  startTime: number,
+  opts: { follow: boolean; intervalMs: number; stopped: () => boolean; print: (line: string) => void },
+): Promise<number> {
+  const seen = new Set<string>();
+  let from = startTime;
+  let printed = 0;
+  for (;;) {
+    for (const e of await fetchEvents(aws, logGroupName, from)) {
+      const id = e.eventId ?? `${e.timestamp}|${e.logStreamName}|${e.message}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      opts.print(formatEvent(e));
+      printed++;
+      from = Math.max(from, e.timestamp ?? from);
+    }
+    if (!opts.follow || opts.stopped()) return printed;
+    for (let waited = 0; waited < opts.intervalMs && !opts.stopped(); waited += 100) await sleep(Math.min(100, opts.intervalMs - waited));
+    if (opts.stopped()) return printed;
+  }
+}
