@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { stringify } from 'yaml';
 import { commonOptions, runMain } from './lib/cli.ts';
 import { ManifestError, loadLambdaManifest, loadServiceManifest } from './manifest/index.ts';
+import { formatProblem } from './manifest/index.ts';
 import type { Problem } from './manifest/index.ts';
 
 await runMain(async () => {
@@ -28,11 +29,12 @@ await runMain(async () => {
     }
   }
   if (json && !problems.length) process.stdout.write(`${JSON.stringify(files.length === 1 ? resolved[0] : resolved, null, 2)}\n`);
-  if (problems.length) {
-    const n = problems.length;
-    process.stderr.write(`${n} problem${n === 1 ? '' : 's'} — fix ${n === 1 ? 'it' : 'them'} and run make validate again:\n`);
-    throw new ManifestError(problems);
-  }
+  if (!problems.length) return 0;
+  // One line per problem, file:line:col first so editors and terminals can jump to it.
+  for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
+  const n = problems.length;
+  process.stderr.write(`error: ${n} problem${n === 1 ? '' : 's'} in the manifest${files.length > 1 ? 's' : ''} — fix ${n === 1 ? 'it' : 'them'} and run make validate again (nothing was sent to AWS)\n`);
+  return 2;
 });
 
 /** lambda.yml by name, or any manifest that names a stack rather than an image. */

@@ -23,9 +23,13 @@ export function fargateSizeProblem(cpu: number, memory: number): string | undefi
   if (!size) return `Fargate has no ${cpu} CPU size — use ${fargateCpus.join(', ')}`;
   if (size.memory.includes(memory)) return undefined;
   const others = fargateCpus.filter((c) => sizes[c]?.memory.includes(memory));
-  const otherCpu = others.length ? `; ${memory} MiB runs with cpu ${others.join(' or ')}` : '';
+  const otherCpu = others.length ? `; ${memory} MiB runs with cpu ${orList(others)}` : '';
   const lo = size.memory[0]!;
   const hi = size.memory[size.memory.length - 1]!;
   const why = memory < lo ? 'too little' : memory > hi ? 'too much' : 'not a size Fargate offers';
   return `${memory} MiB is ${why} for cpu ${cpu} — with cpu ${cpu} Fargate takes memory ${size.text}${otherCpu}`;
+}
+
+function orList(items: number[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }

@@ -28,9 +28,7 @@ export class Layered {
   /** The merged value at `path`; undefined when absent or when the schema refused it. */
   get(path: Path): unknown {
     if (this.refusedAt(path)) return undefined;
-    let node: unknown = this.value;
-    for (const seg of path) node = node && typeof node === 'object' ? (node as Record<string | number, unknown>)[seg] : undefined;
-    return node;
+    return valueAt(this.value, path);
   }
 
   /** Where in the file the value at `path` of the merged manifest came from. */
@@ -40,6 +38,11 @@ export class Layered {
       if (raw) return [...raw, ...path.slice(n)];
     }
     return path;
+  }
+
+  /** Whether the merged manifest has a value at `path`, accepted by the schema or not. */
+  present(path: Path): boolean {
+    return valueAt(this.value, path) !== undefined;
   }
 
   refusedAt(path: Path): boolean {
@@ -156,7 +159,7 @@ function record(origins: Map<string, Path>, value: unknown, path: Path, from: Pa
 
 function valueAt(value: unknown, path: Path): unknown {
   let node = value;
-  for (const seg of path) node = isFields(node) ? node[String(seg)] : undefined;
+  for (const seg of path) node = node && typeof node === 'object' ? (node as Record<string | number, unknown>)[seg] : undefined;
   return node;
 }
 

@@ -11,23 +11,54 @@ export type SchemaName = 'service' | 'lambda';
 
 const schemaUrl = (name: SchemaName) => new URL(`../../manifests/schema/${name}.schema.json`, import.meta.url);
 
-const compiled = new Map<SchemaName, ValidateFunction>();
+type JsonSchema = Record<string, unknown>;
 
-function validator(name: SchemaName): ValidateFunction {
+const compiled = new Map<SchemaName, { validate: ValidateFunction; root: JsonSchema }>();
+
+function validator(name: SchemaName): { validate: ValidateFunction; root: JsonSchema } {
   let v = compiled.get(name);
   if (!v) {
     const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
     // Editor hints (VS Code / yaml-language-server); the loader reads them for its own messages.
     ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
-    v = ajv.compile(JSON.parse(readFileSync(schemaUrl(name), 'utf8')) as object);
+    const root = JSON.parse(readFileSync(schemaUrl(name), 'utf8')) as JsonSchema;
+    v = { validate: ajv.compile(root), root };
     compiled.set(name, v);
   }
   return v;
 }
 
+/** A schema's own fields, following a local `$ref` (`#/definitions/…`). */
+function fieldsOf(root: JsonSchema, schema: unknown): Record<string, unknown> {
+  let s = schema as JsonSchema | undefined;
+  for (let hops = 0; s && typeof s.$ref === 'string' && hops < 5; hops++) {
+    s = (s.$ref as string).slice(2).split('/').reduce<unknown>((node, seg) => (node as JsonSchema | undefined)?.[seg], root) as JsonSchema | undefined;
+  }
+  return (s?.properties ?? {}) as Record<string, unknown>;
+}
+
+/** For a key written one level off (`publicIp` at the top): the field of a neighbouring block it belongs to. */
+function misplaced(root: JsonSchema, name: string, here: Record<string, unknown>): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [block, schema] of Object.entries(here)) {
+    const inner = Object.keys(fieldsOf(root, schema)).find((f) => f.toLowerCase() === lower);
+    if (inner) return `${block}.${inner}`;
+  }
+  return undefined;
+}
+
+const aliases: Record<string, string> = {
+  'linux/amd64': 'linux/x86_64',
+  amd64: 'linux/x86_64',
+  x86_64: 'linux/x86_64',
+  'linux/aarch64': 'linux/arm64',
+  arm64: 'linux/arm64',
+  aarch64: 'arm64',
+};
+
 /** Schema problems of the whole file (every environment), each placed where it was written. */
 export function schemaProblems(source: Source, name: SchemaName, skip: (path: Path) => boolean = () => false): Problem[] {
-  const validate = validator(name);
+  const { validate, root } = validator(name);
   if (validate(source.value)) return [];
   const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames' && e.keyword !== 'if');
   const typed = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
@@ -38,7 +69,7 @@ export function schemaProblems(source: Source, name: SchemaName, skip: (path: Pa
     if (e.keyword !== 'type' && typed.has(e.instancePath) && !isChildError(e)) continue;
     const { path, on } = where(source.value, e);
     if (skip(path)) continue;
-    const message = describe(e);
+    const message = describe(e, root);
     const key = `${formatPath(path)}\0${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -99,7 +130,7 @@ const typeNames: Record<string, string> = {
   null: 'empty',
 };
 
-function describe(e: ErrorObject): string {
+function describe(e: ErrorObject, root: JsonSchema): string {
   const p = e.params as Record<string, unknown>;
   const parent = (e.parentSchema ?? {}) as Record<string, unknown>;
   const got = describeValue(e.data);
@@ -107,17 +138,27 @@ function describe(e: ErrorObject): string {
     case 'required':
       return `missing — this field is required`;
     case 'additionalProperties': {
-      const allowed = Object.keys((parent.properties ?? {}) as object);
+      const here = (parent.properties ?? {}) as Record<string, unknown>;
+      const allowed = Object.keys(here);
       const name = String(p.additionalProperty);
-      return `unknown field${didYouMean(name, allowed)} (allowed here: ${allowed.join(', ')})`;
+      const elsewhere = misplaced(root, name, here);
+      const hint = elsewhere ? ` — did you mean "${elsewhere}"?` : didYouMean(name, allowed);
+      return `unknown field${hint} (allowed here: ${allowed.join(', ')})`;
     }
     case 'type': {
+      const hint = typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : undefined;
+      if (hint && String(p.type) === 'string') {
+        const fix = typeof e.data === 'number' && /duration/.test(hint) ? ` — write ${e.data}s for ${e.data} seconds` : '';
+        return `must be ${hint}, got ${got}${fix}`;
+      }
       const types = String(p.type).split(',').map((t) => typeNames[t] ?? t);
       return `must be ${types.join(' or ')}, got ${got}`;
     }
     case 'enum': {
       const allowed = (p.allowedValues as unknown[]) ?? [];
-      const suggestion = typeof e.data === 'string' ? didYouMean(e.data, allowed.map(String)) : '';
+      const alias = typeof e.data === 'string' ? aliases[e.data] : undefined;
+      const suggestion =
+        alias && allowed.includes(alias) ? ` — did you mean "${alias}"?` : typeof e.data === 'string' ? didYouMean(e.data, allowed.map(String)) : '';
       return `must be one of ${allowed.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(', ')}; got ${got}${suggestion}`;
     }
     case 'minimum':

@@ -1,12 +1,12 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { MANAGED_BY_KEY, ownershipTags } from '../lib/tags.ts';
 import { cidrProblem } from './cidr.ts';
 import { formatDuration, seconds } from './duration.ts';
 import { fargateSizeProblem } from './fargate.ts';
 import { isFields } from './layers.ts';
 import type { Layered } from './layers.ts';
 import { nameProblems, resourceNames } from './names.ts';
+import { manifestTags } from './tags.ts';
 import type { HealthCheck, ImageBuild, Platform, ResolvedService } from './types.ts';
 
 /** Defaults that match the tutorial: one small public task on port 3000, open to everyone on that port. */
@@ -47,30 +47,16 @@ export function resolveService(m: Layered): ResolvedService {
   if (size) m.problem(m.written(['memory']) ? ['memory'] : ['cpu'], size);
 
   const retention = get(['logging', 'retention'], d.retention);
-
-  const network = {
-    publicIp: get(['network', 'publicIp'], d.publicIp),
-    allowedCidrs: get<string[]>(['network', 'allowedCidrs'], d.allowedCidrs),
-    vpcId: m.get(['network', 'vpcId']) as string | undefined,
-    subnets: m.get(['network', 'subnets']) as string[] | undefined,
-  };
-  network.allowedCidrs.forEach((cidr, i) => {
-    const p = typeof cidr === 'string' ? cidrProblem(cidr) : undefined;
-    if (p) m.problem(['network', 'allowedCidrs', i], p);
-  });
-  if (!network.publicIp && !network.subnets) {
-    m.problem(['network', 'publicIp'], 'false needs network.subnets — without a public IP, a task in the default VPC\'s public subnets cannot pull its image; list private subnets that reach the internet through a NAT gateway (or VPC endpoints)');
-  }
-
   const timeout = durationIn(m, ['deployment', 'timeout'], d.timeout, 30, 6 * 3600);
-  const tags = strings(get(['tags'], {}));
-  for (const k of Object.keys(tags)) {
-    if (k in ownershipTags(name, environment) || k.startsWith('lambda2fargate:')) {
-      m.problem(['tags', k], `"${k}" is reserved — the tool sets ${MANAGED_BY_KEY} and lambda2fargate:* itself to know what it owns; use another key`, 'key');
-    }
+  const healthcheck = resolveHealthcheck(m);
+  const variables = strings(get(['variables'], {}));
+  // The deploy sets these two itself (PORT from image.port); a different value here would be lost.
+  if ('PORT' in variables && variables.PORT !== String(image.port)) {
+    m.problem(['variables', 'PORT'], `the container gets PORT=${image.port} from image.port — set image.port instead`, 'key');
   }
+  if ('HOST' in variables) m.problem(['variables', 'HOST'], 'the deploy sets HOST=0.0.0.0 so the server answers on the task\'s address — remove it', 'key');
 
-  const resolved: ResolvedService = {
+  return {
     file: m.source.abs,
     name,
     environment,
@@ -79,30 +65,40 @@ export function resolveService(m: Layered): ResolvedService {
     cpu,
     memory,
     count: get(['count'], d.count),
-    variables: strings(get(['variables'], {})),
+    variables,
+    ...(healthcheck ? { healthcheck } : {}),
     logging: { retention },
-    network: {
-      publicIp: network.publicIp,
-      allowedCidrs: network.allowedCidrs,
-      ...(network.vpcId ? { vpcId: network.vpcId } : {}),
-      ...(network.subnets ? { subnets: network.subnets } : {}),
-    },
+    network: resolveNetwork(m),
     deployment: { rollback: get(['deployment', 'rollback'], d.rollback), timeout, keepImages: get(['deployment', 'keepImages'], d.keepImages) },
-    tags,
+    tags: manifestTags(m),
     names,
   };
-  const healthcheck = resolveHealthcheck(m);
-  if (healthcheck) resolved.healthcheck = healthcheck;
-  return resolved;
+}
+
+function resolveNetwork(m: Layered): ResolvedService['network'] {
+  const d = serviceDefaults;
+  const publicIp = (m.get(['network', 'publicIp']) as boolean | undefined) ?? d.publicIp;
+  const allowedCidrs = (m.get(['network', 'allowedCidrs']) as string[] | undefined) ?? d.allowedCidrs;
+  const vpcId = m.get(['network', 'vpcId']) as string | undefined;
+  const subnets = m.get(['network', 'subnets']) as string[] | undefined;
+  allowedCidrs.forEach((cidr, i) => {
+    const p = typeof cidr === 'string' ? cidrProblem(cidr) : undefined;
+    if (p) m.problem(['network', 'allowedCidrs', i], p);
+  });
+  if (!publicIp && !subnets) {
+    m.problem(['network', 'publicIp'], "false needs network.subnets — without a public IP, a task in the default VPC's public subnets cannot pull its image; list private subnets that reach the internet through a NAT gateway (or VPC endpoints)");
+  }
+  return { publicIp, allowedCidrs, ...(vpcId ? { vpcId } : {}), ...(subnets ? { subnets } : {}) };
 }
 
 function resolveImage(m: Layered): ResolvedService['image'] {
   const port = (m.get(['image', 'port']) as number | undefined) ?? serviceDefaults.port;
   const build = m.get(['image', 'build']);
   const location = m.get(['image', 'location']) as string | undefined;
-  if (build !== undefined && location !== undefined) {
+  const [hasBuild, hasLocation] = [m.present(['image', 'build']), m.present(['image', 'location'])];
+  if (hasBuild && hasLocation) {
     m.problem(['image', 'location'], 'image has both build and location — keep build to build the image here, or location to run an existing image');
-  } else if (build === undefined && location === undefined && m.get(['image']) !== undefined) {
+  } else if (!hasBuild && !hasLocation && m.present(['image'])) {
     m.problem(['image'], 'says neither what to build nor what to run — add image.build (context, dockerfile) or image.location (an existing image URI)', 'key');
   }
   if (location !== undefined) return { location, port };
@@ -131,9 +127,10 @@ function resolveHealthcheck(m: Layered): HealthCheck | undefined {
     retries: (m.get(['healthcheck', 'retries']) as number | undefined) ?? d.retries,
     startPeriod: durationIn(m, ['healthcheck', 'startPeriod'], d.startPeriod, 0, 300),
   };
-  if (h.path !== undefined && h.command !== undefined) {
+  const [hasPath, hasCommand] = [m.present(['healthcheck', 'path']), m.present(['healthcheck', 'command'])];
+  if (hasPath && hasCommand) {
     m.problem(['healthcheck', 'command'], 'healthcheck has both path and command — keep one');
-  } else if (h.path === undefined && h.command === undefined) {
+  } else if (!hasPath && !hasCommand) {
     m.problem(['healthcheck'], 'says neither path (an HTTP path such as /healthz) nor command', 'key');
   }
   const [path, command] = [m.get(['healthcheck', 'path']), m.get(['healthcheck', 'command'])];
