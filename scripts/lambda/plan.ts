@@ -22,9 +22,9 @@ export const BUILD_DIR = '.aws-sam/build';
 
 /**
  * The two `sam` commands a deploy runs, from the resolved manifest. `sam build` bundles with the
- * project's own esbuild (node_modules/.bin goes first on its PATH) unless `useContainer`.
+ * project's own esbuild: node_modules/.bin goes first on its PATH.
  */
-export function lambdaPlan(m: ResolvedLambda, o: { root: string; region?: string; useContainer?: boolean }): LambdaPlan {
+export function lambdaPlan(m: ResolvedLambda, o: { root: string; region?: string }): LambdaPlan {
   const region = m.region ?? o.region;
   // The stack is the Lambda side's "service": clean finds it by these tags.
   const tags = allTags(m.stackName, m.environment, m.tags);
@@ -32,8 +32,8 @@ export function lambdaPlan(m: ResolvedLambda, o: { root: string; region?: string
   const regionArgs = region ? ['--region', region] : [];
   const build: Command = {
     cmd: 'sam',
-    args: ['build', '--template-file', 'template.yaml', '--build-dir', BUILD_DIR, ...regionArgs, ...(o.useContainer ? ['--use-container'] : []), ...(overrides ? ['--parameter-overrides', overrides] : [])],
-    ...(o.useContainer ? {} : { prependPath: join(o.root, 'node_modules/.bin') }),
+    args: ['build', '--template-file', 'template.yaml', '--build-dir', BUILD_DIR, ...regionArgs, ...(overrides ? ['--parameter-overrides', overrides] : [])],
+    prependPath: join(o.root, 'node_modules/.bin'),
   };
   const deploy: Command = {
     cmd: 'sam',
