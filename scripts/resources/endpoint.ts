@@ -1,0 +1,48 @@
+import type { Aws } from '../lib/aws.ts';
+import type { ResolvedService } from '../manifest/types.ts';
+import { sleep } from './retry.ts';
+import { serviceTasks, taskAddresses } from './tasks.ts';
+import type { TaskAddress } from './tasks.ts';
+
+export interface EndpointAnswer {
+  url: string;
+  taskId: string;
+  status?: number;
+  body?: string;
+  error?: string;
+}
+
+/** Running tasks of the deployed revision and their addresses. */
+export async function findEndpoints(aws: Aws, svc: ResolvedService, taskDefinitionArn?: string): Promise<TaskAddress[]> {
+  const running = (await serviceTasks(aws, svc, 'RUNNING')).filter(
+    (t) => t.lastStatus === 'RUNNING' && (!taskDefinitionArn || t.taskDefinitionArn === taskDefinitionArn),
+  );
+  return taskAddresses(aws, running);
+}
+
+/** Calls `url` until it answers with a status below 500, for at most `timeoutMs`. */
+export async function probe(url: string, timeoutMs: number, intervalMs = 1000): Promise<Omit<EndpointAnswer, 'taskId'>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Omit<EndpointAnswer, 'taskId'> = { url, error: 'not called' };
+  for (;;) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(Math.max(1000, Math.min(5000, deadline - Date.now()))) });
+      last = { url, status: res.status, body: (await res.text()).slice(0, 500) };
+      if (res.status < 500) return last;
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code;
+      last = { url, error: cause ?? (err instanceof Error ? err.name : String(err)) };
+    }
+    if (Date.now() + intervalMs > deadline) return last;
+    await sleep(intervalMs);
+  }
+}
+
+export function endpointTimeoutMs(): number {
+  const s = Number(process.env.L2F_ENDPOINT_TIMEOUT_S);
+  return (Number.isFinite(s) && s > 0 ? s : 60) * 1000;
+}
+
+export function coversEveryone(svc: ResolvedService): boolean {
+  return svc.network.allowedCidrs.some((c) => c === '0.0.0.0/0' || c === '::/0');
+}

@@ -1,0 +1,188 @@
+import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  GetRoleCommand,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  TagRoleCommand,
+  UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import type { Aws } from '../lib/aws.ts';
+import { isAwsError } from '../lib/errors.ts';
+import { fromKeyValue, isOwned, toKeyValue } from '../lib/tags.ts';
+import type { ResolvedService } from '../manifest/types.ts';
+import { isPlainObject, sortKeys, stableJson } from './diff.ts';
+import { errorText, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
+import type { DeleteOptions, DeleteResult, FieldChange, Plan } from './types.ts';
+
+export interface LiveRole {
+  name: string;
+  arn: string;
+  trustPolicy: unknown;
+  attachedPolicyArns: string[];
+  tags: Record<string, string>;
+}
+
+export interface DesiredRole {
+  name: string;
+  trustPolicy: unknown;
+  policyArns: string[];
+  tags: Record<string, string>;
+}
+
+export type RolePlan = Plan<LiveRole, DesiredRole>;
+
+export const ECS_TASKS_TRUST = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
+
+export function executionPolicyArn(partition = 'aws'): string {
+  return `arn:${partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`;
+}
+
+/** `aws`, `aws-cn`, `aws-us-gov` from any ARN (the caller's, from STS). */
+export function partitionOf(arn: string | undefined): string {
+  return arn?.split(':')[1] || 'aws';
+}
+
+export async function findRole(aws: Aws, svc: ResolvedService): Promise<LiveRole | undefined> {
+  const name = svc.names.executionRole;
+  let role;
+  try {
+    role = (await aws.iam.send(new GetRoleCommand({ RoleName: name }))).Role;
+  } catch (err) {
+    if (isAwsError(err, 'NoSuchEntity', 'NoSuchEntityException')) return undefined;
+    throw err;
+  }
+  if (!role?.Arn) return undefined;
+  const attached = await aws.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name }));
+  return {
+    name,
+    arn: role.Arn,
+    trustPolicy: parsePolicy(role.AssumeRolePolicyDocument),
+    attachedPolicyArns: (attached.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? '').filter(Boolean),
+    tags: fromKeyValue(role.Tags),
+  };
+}
+
+export function desiredRole(svc: ResolvedService, partition = 'aws'): DesiredRole {
+  return { name: svc.names.executionRole, trustPolicy: ECS_TASKS_TRUST, policyArns: [executionPolicyArn(partition)], tags: tagsFor(svc) };
+}
+
+export function planRole(live: LiveRole | undefined, desired: DesiredRole): RolePlan {
+  const changes: FieldChange[] = [];
+  if (live) {
+    if (!sameTrust(live.trustPolicy, desired.trustPolicy)) changes.push({ path: 'assumeRolePolicy', from: live.trustPolicy, to: desired.trustPolicy });
+    for (const arn of desired.policyArns) {
+      if (!live.attachedPolicyArns.includes(arn)) changes.push({ path: `attachedPolicies.${arn.split('/').pop()}`, to: arn });
+    }
+    changes.push(...tagChanges(live.tags, desired.tags));
+  }
+  return makePlan('IAM execution role', desired.name, live, desired, changes);
+}
+
+/** Returns the role ARN, and whether the role is new (ECS may not be able to assume it for a few seconds). */
+export async function applyRole(aws: Aws, plan: RolePlan): Promise<{ arn: string; created: boolean }> {
+  const d = plan.desired;
+  let arn = plan.live?.arn ?? '';
+  let attached = plan.live?.attachedPolicyArns ?? [];
+  if (plan.action === 'create') {
+    const out = await aws.iam.send(
+      new CreateRoleCommand({
+        RoleName: d.name,
+        AssumeRolePolicyDocument: JSON.stringify(d.trustPolicy),
+        Description: 'ECS task execution role (pull the image, write logs) — managed by lambda2fargate',
+        Tags: toKeyValue(d.tags),
+      }),
+    );
+    arn = out.Role?.Arn ?? '';
+    attached = [];
+  } else if (plan.action === 'update') {
+    const live = plan.live!;
+    if (!sameTrust(live.trustPolicy, d.trustPolicy)) {
+      await aws.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: d.name, PolicyDocument: JSON.stringify(d.trustPolicy) }));
+    }
+    const tags = missingTags(live.tags, d.tags);
+    if (Object.keys(tags).length > 0) await aws.iam.send(new TagRoleCommand({ RoleName: d.name, Tags: toKeyValue(tags) }));
+  }
+  for (const policyArn of d.policyArns) {
+    if (!attached.includes(policyArn)) await aws.iam.send(new AttachRolePolicyCommand({ RoleName: d.name, PolicyArn: policyArn }));
+  }
+  return { arn, created: plan.action === 'create' };
+}
+
+export async function deleteRole(aws: Aws, svc: ResolvedService, opts: DeleteOptions): Promise<DeleteResult> {
+  const base = { resource: 'IAM execution role', name: svc.names.executionRole };
+  try {
+    const live = await findRole(aws, svc);
+    if (!live) return { ...base, status: 'notFound' };
+    if (opts.onlyOwned && !isOwned(live.tags, svc.name, svc.environment)) {
+      return { ...base, status: 'notOwned', reason: 'it does not carry the lambda2fargate ownership tags' };
+    }
+    for (const PolicyArn of live.attachedPolicyArns) {
+      await aws.iam.send(new DetachRolePolicyCommand({ RoleName: live.name, PolicyArn }));
+    }
+    const inline = await aws.iam.send(new ListRolePoliciesCommand({ RoleName: live.name }));
+    for (const PolicyName of inline.PolicyNames ?? []) {
+      await aws.iam.send(new DeleteRolePolicyCommand({ RoleName: live.name, PolicyName }));
+    }
+    await aws.iam.send(new DeleteRoleCommand({ RoleName: live.name }));
+    return { ...base, status: 'deleted' };
+  } catch (err) {
+    if (isAwsError(err, 'NoSuchEntity', 'NoSuchEntityException')) return { ...base, status: 'notFound' };
+    return { ...base, status: 'failed', reason: errorText(err) };
+  }
+}
+
+/** IAM returns the document URL-encoded. */
+export function parsePolicy(doc: string | undefined): unknown {
+  if (!doc) return undefined;
+  let text = doc;
+  try {
+    text = decodeURIComponent(doc);
+  } catch {
+    // already plain JSON with a literal %
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Policies compare as sets: a single value equals a one-element list, order and Sids do not matter. */
+export function normalizePolicy(policy: unknown): unknown {
+  if (!isPlainObject(policy)) return policy;
+  const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+  return {
+    Version: policy.Version,
+    Statement: statements
+      .map((s) => normalizeStatement(s))
+      .sort((a, b) => stableJson(a).localeCompare(stableJson(b))),
+  };
+}
+
+function normalizeStatement(s: unknown): unknown {
+  if (!isPlainObject(s)) return s;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s)) {
+    if (k === 'Sid') continue;
+    out[k] = listify(v);
+  }
+  return sortKeys(out);
+}
+
+function listify(v: unknown): unknown {
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v)) return [...v].map(listify).flat().sort();
+  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, listify(x)]));
+  return v;
+}
+
+function sameTrust(a: unknown, b: unknown): boolean {
+  return stableJson(normalizePolicy(a)) === stableJson(normalizePolicy(b));
+}

@@ -1,0 +1,91 @@
+import {
+  CreateLogGroupCommand,
+  DeleteLogGroupCommand,
+  DescribeLogGroupsCommand,
+  ListTagsForResourceCommand,
+  PutRetentionPolicyCommand,
+  TagResourceCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import type { Aws } from '../lib/aws.ts';
+import { isAwsError } from '../lib/errors.ts';
+import { isOwned } from '../lib/tags.ts';
+import type { ResolvedService } from '../manifest/types.ts';
+import { errorText, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
+import type { DeleteOptions, DeleteResult, FieldChange, Plan } from './types.ts';
+
+export interface LiveLogGroup {
+  name: string;
+  /** without the trailing `:*` */
+  arn: string;
+  retentionInDays?: number;
+  tags: Record<string, string>;
+}
+
+export interface DesiredLogGroup {
+  name: string;
+  retentionInDays: number;
+  tags: Record<string, string>;
+}
+
+export type LogGroupPlan = Plan<LiveLogGroup, DesiredLogGroup>;
+
+export async function findLogGroup(aws: Aws, svc: ResolvedService): Promise<LiveLogGroup | undefined> {
+  const name = svc.names.logGroup;
+  const out = await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name }));
+  const group = out.logGroups?.find((g) => g.logGroupName === name);
+  if (!group) return undefined;
+  const arn = group.logGroupArn ?? group.arn?.replace(/:\*$/, '') ?? '';
+  const tags = await aws.logs.send(new ListTagsForResourceCommand({ resourceArn: arn }));
+  return { name, arn, retentionInDays: group.retentionInDays, tags: tags.tags ?? {} };
+}
+
+export function desiredLogGroup(svc: ResolvedService): DesiredLogGroup {
+  return { name: svc.names.logGroup, retentionInDays: svc.logging.retention, tags: tagsFor(svc) };
+}
+
+export function planLogGroup(live: LiveLogGroup | undefined, desired: DesiredLogGroup): LogGroupPlan {
+  const changes: FieldChange[] = [];
+  if (live) {
+    if (live.retentionInDays !== desired.retentionInDays) changes.push({ path: 'retentionInDays', from: live.retentionInDays, to: desired.retentionInDays });
+    changes.push(...tagChanges(live.tags, desired.tags));
+  }
+  return makePlan('CloudWatch log group', desired.name, live, desired, changes);
+}
+
+export async function applyLogGroup(aws: Aws, plan: LogGroupPlan): Promise<void> {
+  const d = plan.desired;
+  if (plan.action === 'create') {
+    try {
+      await aws.logs.send(new CreateLogGroupCommand({ logGroupName: d.name, tags: d.tags }));
+    } catch (err) {
+      // created between our read and this call (a concurrent or interrupted run): converge on it
+      if (!isAwsError(err, 'ResourceAlreadyExistsException')) throw err;
+    }
+    await aws.logs.send(new PutRetentionPolicyCommand({ logGroupName: d.name, retentionInDays: d.retentionInDays }));
+    return;
+  }
+  if (plan.action === 'update') {
+    const live = plan.live!;
+    if (live.retentionInDays !== d.retentionInDays) {
+      await aws.logs.send(new PutRetentionPolicyCommand({ logGroupName: d.name, retentionInDays: d.retentionInDays }));
+    }
+    const tags = missingTags(live.tags, d.tags);
+    if (Object.keys(tags).length > 0) await aws.logs.send(new TagResourceCommand({ resourceArn: live.arn, tags }));
+  }
+}
+
+export async function deleteLogGroup(aws: Aws, svc: ResolvedService, opts: DeleteOptions): Promise<DeleteResult> {
+  const base = { resource: 'CloudWatch log group', name: svc.names.logGroup };
+  try {
+    const live = await findLogGroup(aws, svc);
+    if (!live) return { ...base, status: 'notFound' };
+    if (opts.onlyOwned && !isOwned(live.tags, svc.name, svc.environment)) {
+      return { ...base, status: 'notOwned', reason: 'it does not carry the lambda2fargate ownership tags' };
+    }
+    await aws.logs.send(new DeleteLogGroupCommand({ logGroupName: live.name }));
+    return { ...base, status: 'deleted' };
+  } catch (err) {
+    if (isAwsError(err, 'ResourceNotFoundException')) return { ...base, status: 'notFound' };
+    return { ...base, status: 'failed', reason: errorText(err) };
+  }
+}

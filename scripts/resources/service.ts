@@ -1,0 +1,171 @@
+import { CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, TagResourceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import type { CreateServiceCommandInput, Service, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
+import type { Aws } from '../lib/aws.ts';
+import { ToolError, isAwsError, message } from '../lib/errors.ts';
+import { fromKeyValue, isOwned, toLowerKeyValue } from '../lib/tags.ts';
+import type { ResolvedService } from '../manifest/types.ts';
+import { diffValues } from './diff.ts';
+import { retryWhileRoleNotReady } from './retry.ts';
+import { errorText, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
+import type { DeleteOptions, DeleteResult, Plan } from './types.ts';
+
+export interface LiveService {
+  arn: string;
+  name: string;
+  cluster: string;
+  /** ACTIVE or DRAINING (INACTIVE ones count as absent) */
+  status: string;
+  raw: Service;
+  tags: Record<string, string>;
+}
+
+/** The settings the tool owns, in one comparable shape for both sides. */
+export interface ServiceSettings {
+  taskDefinition: string;
+  desiredCount: number;
+  networkConfiguration: { subnets: string[]; securityGroups: string[]; assignPublicIp: 'ENABLED' | 'DISABLED' };
+  deploymentConfiguration: { deploymentCircuitBreaker: { enable: boolean; rollback: boolean }; maximumPercent: number; minimumHealthyPercent: number };
+  propagateTags: string;
+  enableECSManagedTags: boolean;
+}
+
+export interface DesiredService {
+  cluster: string;
+  name: string;
+  settings: ServiceSettings;
+  tags: Record<string, string>;
+}
+
+export type ServicePlan = Plan<LiveService, DesiredService>;
+
+export async function findService(aws: Aws, svc: ResolvedService): Promise<LiveService | undefined> {
+  let out;
+  try {
+    out = await aws.ecs.send(new DescribeServicesCommand({ cluster: svc.names.cluster, services: [svc.names.service], include: ['TAGS'] }));
+  } catch (err) {
+    if (isAwsError(err, 'ClusterNotFoundException')) return undefined;
+    throw err;
+  }
+  const s = out.services?.find((x) => x.serviceName === svc.names.service && x.status !== 'INACTIVE');
+  if (!s?.serviceArn) return undefined;
+  return { arn: s.serviceArn, name: svc.names.service, cluster: svc.names.cluster, status: s.status ?? '', raw: s, tags: fromKeyValue(s.tags) };
+}
+
+export function desiredService(svc: ResolvedService, inputs: { taskDefinition: string; subnets: string[]; securityGroupId: string }): DesiredService {
+  return {
+    cluster: svc.names.cluster,
+    name: svc.names.service,
+    settings: {
+      taskDefinition: inputs.taskDefinition,
+      desiredCount: svc.count,
+      networkConfiguration: {
+        subnets: [...inputs.subnets].sort(),
+        securityGroups: [inputs.securityGroupId],
+        assignPublicIp: svc.network.publicIp ? 'ENABLED' : 'DISABLED',
+      },
+      deploymentConfiguration: {
+        deploymentCircuitBreaker: { enable: true, rollback: svc.deployment.rollback },
+        maximumPercent: 200,
+        minimumHealthyPercent: 100,
+      },
+      propagateTags: 'SERVICE',
+      enableECSManagedTags: true,
+    },
+    tags: tagsFor(svc),
+  };
+}
+
+export function liveSettings(s: Service): ServiceSettings {
+  const vpc = s.networkConfiguration?.awsvpcConfiguration;
+  const dc = s.deploymentConfiguration;
+  return {
+    taskDefinition: s.taskDefinition ?? '',
+    desiredCount: s.desiredCount ?? 0,
+    networkConfiguration: {
+      subnets: [...(vpc?.subnets ?? [])].sort(),
+      securityGroups: [...(vpc?.securityGroups ?? [])].sort(),
+      assignPublicIp: vpc?.assignPublicIp === 'ENABLED' ? 'ENABLED' : 'DISABLED',
+    },
+    deploymentConfiguration: {
+      deploymentCircuitBreaker: { enable: !!dc?.deploymentCircuitBreaker?.enable, rollback: !!dc?.deploymentCircuitBreaker?.rollback },
+      maximumPercent: dc?.maximumPercent ?? 200,
+      minimumHealthyPercent: dc?.minimumHealthyPercent ?? 100,
+    },
+    propagateTags: s.propagateTags ?? 'NONE',
+    enableECSManagedTags: !!s.enableECSManagedTags,
+  };
+}
+
+export function planService(live: LiveService | undefined, desired: DesiredService): ServicePlan {
+  if (live?.status === 'DRAINING') {
+    throw new ToolError(
+      message(`ECS service ${desired.name}`, 'it is still draining after a deletion', 'wait a minute (until `make status` shows it gone) and run the deploy again'),
+    );
+  }
+  const changes = live ? [...diffValues(liveSettings(live.raw), desired.settings), ...tagChanges(live.tags, desired.tags)] : [];
+  return makePlan('ECS service', desired.name, live, desired, changes);
+}
+
+/** Creates the service or updates only the settings that changed; returns the service as ECS answered. */
+export async function applyService(aws: Aws, plan: ServicePlan, log?: (line: string) => void): Promise<Service | undefined> {
+  const d = plan.desired;
+  const s = d.settings;
+  if (plan.action === 'create') {
+    const input: CreateServiceCommandInput = {
+      cluster: d.cluster,
+      serviceName: d.name,
+      taskDefinition: s.taskDefinition,
+      desiredCount: s.desiredCount,
+      launchType: 'FARGATE',
+      networkConfiguration: { awsvpcConfiguration: s.networkConfiguration },
+      deploymentConfiguration: s.deploymentConfiguration,
+      propagateTags: 'SERVICE',
+      enableECSManagedTags: s.enableECSManagedTags,
+      tags: toLowerKeyValue(d.tags),
+    };
+    const out = await retryWhileRoleNotReady('CreateService', () => aws.ecs.send(new CreateServiceCommand(input)), log);
+    return out.service;
+  }
+  const live = plan.live!;
+  if (plan.action === 'unchanged') return live.raw;
+  let result: Service | undefined = live.raw;
+  const update = updateInput(liveSettings(live.raw), s);
+  if (Object.keys(update).length > 0) {
+    const input: UpdateServiceCommandInput = { cluster: d.cluster, service: d.name, ...update };
+    result = (await retryWhileRoleNotReady('UpdateService', () => aws.ecs.send(new UpdateServiceCommand(input)), log)).service;
+  }
+  const tags = missingTags(live.tags, d.tags);
+  if (Object.keys(tags).length > 0) await aws.ecs.send(new TagResourceCommand({ resourceArn: live.arn, tags: toLowerKeyValue(tags) }));
+  return result;
+}
+
+/** Only the groups of settings that differ: a count change sends only desiredCount. */
+export function updateInput(live: ServiceSettings, want: ServiceSettings): Partial<UpdateServiceCommandInput> {
+  const out: Partial<UpdateServiceCommandInput> = {};
+  const differs = (k: keyof ServiceSettings) => diffValues(live[k], want[k]).length > 0;
+  if (differs('taskDefinition')) out.taskDefinition = want.taskDefinition;
+  if (differs('desiredCount')) out.desiredCount = want.desiredCount;
+  if (differs('networkConfiguration')) out.networkConfiguration = { awsvpcConfiguration: want.networkConfiguration };
+  if (differs('deploymentConfiguration')) out.deploymentConfiguration = want.deploymentConfiguration;
+  if (differs('propagateTags')) out.propagateTags = want.propagateTags as UpdateServiceCommandInput['propagateTags'];
+  if (differs('enableECSManagedTags')) out.enableECSManagedTags = want.enableECSManagedTags;
+  return out;
+}
+
+/** DeleteService with force: ECS scales it to zero and stops the tasks (their ENIs linger a little). */
+export async function deleteService(aws: Aws, svc: ResolvedService, opts: DeleteOptions): Promise<DeleteResult> {
+  const base = { resource: 'ECS service', name: svc.names.service };
+  try {
+    const live = await findService(aws, svc);
+    if (!live) return { ...base, status: 'notFound' };
+    if (opts.onlyOwned && !isOwned(live.tags, svc.name, svc.environment)) {
+      return { ...base, status: 'notOwned', reason: 'it does not carry the lambda2fargate ownership tags' };
+    }
+    if (live.status === 'DRAINING') return { ...base, status: 'deleted', reason: 'already draining' };
+    await aws.ecs.send(new DeleteServiceCommand({ cluster: svc.names.cluster, service: live.arn, force: true }));
+    return { ...base, status: 'deleted' };
+  } catch (err) {
+    if (isAwsError(err, 'ServiceNotFoundException', 'ServiceNotActiveException', 'ClusterNotFoundException')) return { ...base, status: 'notFound' };
+    return { ...base, status: 'failed', reason: errorText(err) };
+  }
+}

@@ -1,0 +1,221 @@
+import {
+  DeregisterTaskDefinitionCommand,
+  DescribeTaskDefinitionCommand,
+  ListTaskDefinitionsCommand,
+  RegisterTaskDefinitionCommand,
+} from '@aws-sdk/client-ecs';
+import type { ContainerDefinition, RegisterTaskDefinitionCommandInput, TaskDefinition } from '@aws-sdk/client-ecs';
+import type { Aws } from '../lib/aws.ts';
+import { isAwsError } from '../lib/errors.ts';
+import { fromKeyValue, isOwned, toLowerKeyValue } from '../lib/tags.ts';
+import type { ResolvedService } from '../manifest/types.ts';
+import { diffValues, dropEmpty, sortKeys, stableJson } from './diff.ts';
+import { retryWhileRoleNotReady } from './retry.ts';
+import { errorText, makePlan, tagsFor } from './types.ts';
+import type { DeleteOptions, DeleteResult, Plan } from './types.ts';
+
+/** The part of a task definition the tool renders: what RegisterTaskDefinition takes, minus tags. */
+export type TaskDefinitionDoc = Omit<RegisterTaskDefinitionCommandInput, 'tags'>;
+
+export interface LiveTaskDefinition {
+  arn: string;
+  revision: number;
+  doc: TaskDefinition;
+  tags: Record<string, string>;
+}
+
+export interface DesiredTaskDefinition {
+  doc: TaskDefinitionDoc;
+  tags: Record<string, string>;
+}
+
+export type TaskDefinitionPlan = Plan<LiveTaskDefinition, DesiredTaskDefinition>;
+
+export interface TaskDefinitionInputs {
+  /** `<repository uri>@sha256:…` for a built image, the manifest's `image.location` otherwise */
+  image: string;
+  executionRoleArn: string;
+  region: string;
+}
+
+/** The latest ACTIVE revision of the family. */
+export async function findTaskDefinition(aws: Aws, svc: ResolvedService): Promise<LiveTaskDefinition | undefined> {
+  try {
+    const out = await aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: svc.names.family, include: ['TAGS'] }));
+    const td = out.taskDefinition;
+    if (!td?.taskDefinitionArn || td.status === 'INACTIVE') return undefined;
+    return { arn: td.taskDefinitionArn, revision: td.revision ?? 0, doc: td, tags: fromKeyValue(out.tags) };
+  } catch (err) {
+    // ECS has no typed not-found here: a missing family is a ClientException "Unable to describe task definition."
+    if (isAwsError(err, 'ClientException') && /unable to describe|not (be )?found|does not exist/i.test((err as Error).message)) return undefined;
+    throw err;
+  }
+}
+
+export const RUNTIME_PLATFORM = {
+  'linux/x86_64': { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' },
+  'linux/arm64': { cpuArchitecture: 'ARM64', operatingSystemFamily: 'LINUX' },
+} as const;
+
+/**
+ * The image has no curl: node's fetch probes the path. The server listens on HOST (0.0.0.0 in
+ * ECS, where 127.0.0.1 reaches it; a specific address elsewhere).
+ */
+export function healthCheckCommand(path: string, port: number): string[] {
+  const host = `(!process.env.HOST||process.env.HOST==='0.0.0.0'?'127.0.0.1':process.env.HOST)`;
+  const url = `'http://'+${host}+':${port}${path}'`;
+  return ['CMD-SHELL', `node -e "fetch(${url}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"`];
+}
+
+export function containerEnvironment(svc: ResolvedService): Array<{ name: string; value: string }> {
+  const env: Record<string, string> = { ...svc.variables, HOST: '0.0.0.0', PORT: String(svc.image.port) };
+  return Object.keys(env)
+    .sort()
+    .map((name) => ({ name, value: env[name]! }));
+}
+
+export function desiredTaskDefinition(svc: ResolvedService, inputs: TaskDefinitionInputs): DesiredTaskDefinition {
+  const port = svc.image.port;
+  const hc = svc.healthcheck;
+  const command = hc?.command ?? (hc?.path ? healthCheckCommand(hc.path, port) : undefined);
+  const container: ContainerDefinition = {
+    name: svc.names.container,
+    image: inputs.image,
+    essential: true,
+    portMappings: [{ containerPort: port, hostPort: port, protocol: 'tcp' }],
+    environment: containerEnvironment(svc),
+    logConfiguration: {
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': svc.names.logGroup, 'awslogs-region': inputs.region, 'awslogs-stream-prefix': 'ecs' },
+    },
+    // an init process (PID 1) forwards SIGTERM to the app so it can drain when ECS stops the task
+    linuxParameters: { initProcessEnabled: true },
+  };
+  if (hc && command) {
+    container.healthCheck = { command, interval: hc.interval, timeout: hc.timeout, retries: hc.retries, startPeriod: hc.startPeriod };
+  }
+  return {
+    doc: {
+      family: svc.names.family,
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: String(svc.cpu),
+      memory: String(svc.memory),
+      runtimePlatform: { ...RUNTIME_PLATFORM[svc.platform] },
+      executionRoleArn: inputs.executionRoleArn,
+      containerDefinitions: [container],
+    },
+    tags: tagsFor(svc),
+  };
+}
+
+const AWS_ADDED = ['taskDefinitionArn', 'revision', 'status', 'registeredAt', 'registeredBy', 'deregisteredAt', 'requiresAttributes', 'compatibilities', 'tags'];
+const TASK_DEFAULTS: Record<string, unknown> = { enableFaultInjection: false, ipcMode: undefined, pidMode: undefined };
+const CONTAINER_DEFAULTS: Record<string, unknown> = {
+  cpu: 0,
+  essential: true,
+  privileged: false,
+  readonlyRootFilesystem: false,
+  interactive: false,
+  pseudoTerminal: false,
+  disableNetworking: false,
+};
+const HEALTH_DEFAULTS = { interval: 30, timeout: 5, retries: 3, startPeriod: 0 };
+
+/**
+ * A task definition reduced to what was asked for: fields AWS adds on registration go, defaults
+ * ECS fills in go, lists that are sets are sorted, empty values go. Two definitions that register
+ * the same thing normalize to the same JSON.
+ */
+export function normalizeTaskDefinition(td: TaskDefinition | TaskDefinitionDoc): unknown {
+  const out: Record<string, unknown> = { ...(td as Record<string, unknown>) };
+  for (const k of AWS_ADDED) delete out[k];
+  dropDefaults(out, TASK_DEFAULTS);
+  if (out.cpu !== undefined) out.cpu = String(out.cpu);
+  if (out.memory !== undefined) out.memory = String(out.memory);
+  if (Array.isArray(out.requiresCompatibilities)) out.requiresCompatibilities = [...out.requiresCompatibilities].sort();
+  out.containerDefinitions = ((td.containerDefinitions ?? []) as ContainerDefinition[])
+    .map(normalizeContainer)
+    .sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  return sortKeys(dropEmpty(out));
+}
+
+function normalizeContainer(c: ContainerDefinition): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...c };
+  dropDefaults(out, CONTAINER_DEFAULTS);
+  out.portMappings = (c.portMappings ?? [])
+    .map((p) => ({ ...p, hostPort: p.hostPort ?? p.containerPort, protocol: p.protocol ?? 'tcp' }))
+    .sort((a, b) => (a.containerPort ?? 0) - (b.containerPort ?? 0));
+  out.environment = [...(c.environment ?? [])].sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  if (c.healthCheck) {
+    const hc: Record<string, unknown> = { ...HEALTH_DEFAULTS, ...dropUndefined(c.healthCheck) };
+    if (hc.startPeriod === 0) delete hc.startPeriod;
+    out.healthCheck = hc;
+  }
+  return out;
+}
+
+function dropDefaults(o: Record<string, unknown>, defaults: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(defaults)) if (o[k] === v) delete o[k];
+}
+
+function dropUndefined(o: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+export function planTaskDefinition(live: LiveTaskDefinition | undefined, desired: DesiredTaskDefinition): TaskDefinitionPlan {
+  const name = desired.doc.family ?? '';
+  if (!live) return makePlan<LiveTaskDefinition, DesiredTaskDefinition>('task definition', name, undefined, desired, []);
+  const a = normalizeTaskDefinition(live.doc);
+  const b = normalizeTaskDefinition(desired.doc);
+  const changes = stableJson(a) === stableJson(b) ? [] : diffValues(a, b);
+  return makePlan('task definition', `${name}:${live.revision}`, live, desired, changes);
+}
+
+/** Registers a new revision when the plan says so; returns the ARN the service should run. */
+export async function applyTaskDefinition(aws: Aws, plan: TaskDefinitionPlan, log?: (line: string) => void): Promise<string> {
+  if (plan.action === 'unchanged') return plan.live!.arn;
+  const out = await retryWhileRoleNotReady(
+    'RegisterTaskDefinition',
+    () => aws.ecs.send(new RegisterTaskDefinitionCommand({ ...plan.desired.doc, tags: toLowerKeyValue(plan.desired.tags) })),
+    log,
+  );
+  return out.taskDefinition?.taskDefinitionArn ?? '';
+}
+
+/** Deregisters every ACTIVE revision of the family (ECS keeps INACTIVE ones listed for a while; they cost nothing). */
+export async function deleteTaskDefinitions(aws: Aws, svc: ResolvedService, opts: DeleteOptions): Promise<DeleteResult> {
+  const family = svc.names.family;
+  const base = { resource: 'task definition', name: family };
+  try {
+    const arns: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const out = await aws.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', nextToken }));
+      arns.push(...(out.taskDefinitionArns ?? []).filter((a) => familyOf(a) === family));
+      nextToken = out.nextToken;
+    } while (nextToken);
+    if (arns.length === 0) return { ...base, status: 'notFound' };
+    const skipped: string[] = [];
+    for (const arn of arns) {
+      if (opts.onlyOwned) {
+        const out = await aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }));
+        if (!isOwned(fromKeyValue(out.tags), svc.name, svc.environment)) {
+          skipped.push(arn.split('/').pop() ?? arn);
+          continue;
+        }
+      }
+      await aws.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
+    }
+    if (skipped.length === arns.length) return { ...base, status: 'notOwned', reason: 'no revision carries the lambda2fargate ownership tags' };
+    const note = skipped.length > 0 ? ` (left ${skipped.join(', ')}: not tagged as ours)` : '';
+    return { ...base, name: `${family} (${arns.length - skipped.length} revisions)${note}`, status: 'deleted' };
+  } catch (err) {
+    return { ...base, status: 'failed', reason: errorText(err) };
+  }
+}
+
+/** `arn:aws:ecs:us-east-1:123:task-definition/web-test:3` → `web-test` */
+export function familyOf(arn: string): string {
+  return arn.split('/').pop()?.replace(/:\d+$/, '') ?? '';
+}

@@ -1,0 +1,90 @@
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import type { Deployment, Service } from '@aws-sdk/client-ecs';
+import type { Aws } from '../lib/aws.ts';
+import { ToolError, message } from '../lib/errors.ts';
+import type { ResolvedService } from '../manifest/types.ts';
+import { sleep } from './retry.ts';
+import { describeStoppedTasks } from './tasks.ts';
+
+export interface WaitOptions {
+  taskDefinitionArn: string;
+  /** events older than this are history, not news */
+  since: Date;
+  timeoutSeconds: number;
+  pollMs?: number;
+  log: (line: string) => void;
+}
+
+export interface WaitResult {
+  deployment: Deployment;
+  seconds: number;
+  polls: number;
+}
+
+export function pollInterval(): number {
+  const ms = Number(process.env.L2F_POLL_MS);
+  return Number.isFinite(ms) && ms > 0 ? ms : 3000;
+}
+
+/** The rollout's verdict from one DescribeServices answer. */
+export type Verdict = { state: 'done' | 'pending'; deployment?: Deployment } | { state: 'failed'; reason: string; deployment?: Deployment };
+
+export function judge(service: Service, taskDefinitionArn: string): Verdict {
+  const deployments = service.deployments ?? [];
+  const ours = deployments.find((d) => d.taskDefinition === taskDefinitionArn && d.status === 'PRIMARY') ?? deployments.find((d) => d.taskDefinition === taskDefinitionArn);
+  const primary = deployments.find((d) => d.status === 'PRIMARY');
+  if (!ours) {
+    if (primary) return { state: 'failed', reason: `ECS rolled back to ${shortTd(primary.taskDefinition)}`, deployment: primary };
+    return { state: 'pending' };
+  }
+  if (ours.rolloutState === 'FAILED') return { state: 'failed', reason: ours.rolloutStateReason ?? 'the rollout FAILED', deployment: ours };
+  if (ours.status !== 'PRIMARY') return { state: 'failed', reason: `ECS rolled back to ${shortTd(primary?.taskDefinition)}`, deployment: ours };
+  if (ours.rolloutState === 'COMPLETED') return { state: 'done', deployment: ours };
+  // no rolloutState (an old API or a stand-in): steady when it is the only deployment and all tasks run
+  if (!ours.rolloutState && deployments.length === 1 && (ours.runningCount ?? 0) === (ours.desiredCount ?? 0)) return { state: 'done', deployment: ours };
+  return { state: 'pending', deployment: ours };
+}
+
+export async function waitForRollout(aws: Aws, svc: ResolvedService, opts: WaitOptions): Promise<WaitResult> {
+  const started = performance.now();
+  const deadline = started + opts.timeoutSeconds * 1000;
+  const elapsed = () => `+${((performance.now() - started) / 1000).toFixed(0)}s`;
+  const seen = new Set<string>();
+  let lastProgress = '';
+  const pollMs = opts.pollMs ?? pollInterval();
+  for (let polls = 1; ; polls++) {
+    const out = await aws.ecs.send(new DescribeServicesCommand({ cluster: svc.names.cluster, services: [svc.names.service] }));
+    const service = out.services?.[0];
+    if (!service) throw new ToolError(message('step 8 (wait)', `the service ${svc.names.service} disappeared`, 'deploy again'));
+    const news = (service.events ?? [])
+      .filter((e) => e.id && !seen.has(e.id) && (e.createdAt?.getTime() ?? 0) >= opts.since.getTime() - 1000)
+      .reverse();
+    for (const e of news) {
+      seen.add(e.id!);
+      opts.log(`    [${elapsed()}] event: ${e.message}`);
+    }
+    const verdict = judge(service, opts.taskDefinitionArn);
+    const d = verdict.deployment;
+    if (d) {
+      const progress = `${d.rolloutState ?? d.status}: running ${d.runningCount ?? 0}/${d.desiredCount ?? 0}, pending ${d.pendingCount ?? 0}${d.failedTasks ? `, failed ${d.failedTasks}` : ''}`;
+      if (progress !== lastProgress) opts.log(`    [${elapsed()}] ${shortTd(d.taskDefinition)} ${progress}`);
+      lastProgress = progress;
+    }
+    if (verdict.state === 'done') return { deployment: verdict.deployment!, seconds: (performance.now() - started) / 1000, polls };
+    if (verdict.state === 'failed') throw await failure(aws, svc, opts.taskDefinitionArn, `the deployment of ${shortTd(opts.taskDefinitionArn)} failed: ${verdict.reason}`);
+    if (performance.now() + pollMs > deadline) {
+      throw await failure(aws, svc, opts.taskDefinitionArn, `the rollout of ${shortTd(opts.taskDefinitionArn)} did not complete within ${opts.timeoutSeconds}s (deployment.timeout)`);
+    }
+    await sleep(pollMs);
+  }
+}
+
+async function failure(aws: Aws, svc: ResolvedService, taskDefinitionArn: string, why: string): Promise<ToolError> {
+  const details = await describeStoppedTasks(aws, svc, taskDefinitionArn).catch((err: Error) => [`(could not read the stopped tasks: ${err.name})`]);
+  const body = details.length > 0 ? `\n  stopped tasks:\n${details.map((l) => `    ${l}`).join('\n')}\n` : ' (no stopped tasks found) ';
+  return new ToolError(message(`step 8 (wait)`, `${why}${body}`, 'fix the image, its port or its health check and deploy again; `make logs` and `make status` show more'));
+}
+
+export function shortTd(arn: string | undefined): string {
+  return arn?.split('/').pop() ?? '?';
+}
