@@ -11,7 +11,7 @@ import { loadLambdaManifest } from './manifest/index.ts';
 import { checkParameters, effectiveParameter, loadTemplate } from './lambda/template.ts';
 import { formatCommand, lambdaPlan, samPairs, type Command, type LambdaPlan } from './lambda/plan.ts';
 import { checkEsbuild, checkSam } from './lambda/prereqs.ts';
-import { callUrl, stackOutputs } from './lambda/smoke.ts';
+import { callUrl, stackOutputs, stackStatus } from './lambda/smoke.ts';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -45,7 +45,12 @@ await runMain(async () => {
   console.log(`sam:         ${samVersion}\n`);
 
   await run(plan.build, 'sam build', 'fix the build error above (run the command by hand with --debug for more; "nodejs24.x is not supported" means the SAM CLI is too old: upgrade it)');
-  await run(plan.deploy, 'sam deploy', "the stack events above name the resource that failed; fix it and rerun (the CloudFormation console shows the stack's history)");
+  await run(plan.deploy, 'sam deploy', async () => {
+    const status = await stackStatus(aws.cfn, plan.stackName);
+    return status === 'ROLLBACK_COMPLETE'
+      ? `its first deploy failed and left stack ${plan.stackName} in ROLLBACK_COMPLETE, which cannot be updated: read the stack events above for the cause, delete the stack (\`sam delete --stack-name ${plan.stackName} --region ${region}\`) and rerun`
+      : "the stack events above name the resource that failed; fix it and rerun (the CloudFormation console shows the stack's history)";
+  });
 
   const outputs = await stackOutputs(aws.cfn, plan.stackName);
   const url = outputs.FunctionUrl;
@@ -78,7 +83,7 @@ function printSummary(plan: LambdaPlan, environment: string, file: string): void
   console.log(`tags:        ${samPairs(plan.tags)}`);
 }
 
-async function run(c: Command, what: string, fix: string): Promise<void> {
+async function run(c: Command, what: string, fix: string | (() => Promise<string>)): Promise<void> {
   console.log(`$ ${formatCommand(c)}`);
   const env = c.prependPath ? { ...process.env, PATH: `${c.prependPath}:${process.env.PATH ?? ''}` } : process.env;
   const code = await new Promise<number>((done, fail) => {
@@ -86,5 +91,5 @@ async function run(c: Command, what: string, fix: string): Promise<void> {
     child.on('error', fail);
     child.on('exit', (status, signal) => done(status ?? (signal ? 128 : 1)));
   });
-  if (code !== 0) throw new ToolError(message(what, `exited with code ${code}`, fix));
+  if (code !== 0) throw new ToolError(message(what, `exited with code ${code}`, typeof fix === 'string' ? fix : await fix()));
 }

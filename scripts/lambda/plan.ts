@@ -43,6 +43,7 @@ export function lambdaPlan(m: ResolvedLambda, o: { root: string; region?: string
       '--stack-name', m.stackName,
       ...regionArgs,
       '--resolve-s3',
+      '--s3-prefix', m.stackName,
       '--capabilities', 'CAPABILITY_IAM',
       '--no-confirm-changeset',
       '--no-fail-on-empty-changeset',

@@ -18,6 +18,16 @@ export async function stackOutputs(cfn: CloudFormationClient, stackName: string)
   }
 }
 
+/** The stack's status, or undefined when it does not exist (or cannot be read). */
+export async function stackStatus(cfn: CloudFormationClient, stackName: string): Promise<string | undefined> {
+  try {
+    const out = await cfn.send(new DescribeStacksCommand({ StackName: stackName }));
+    return out.Stacks?.[0]?.StackStatus;
+  } catch {
+    return undefined;
+  }
+}
+
 type Bytes = string | ArrayBuffer | ArrayBufferView;
 const toBuffer = (d: Bytes) =>
   typeof d === 'string' ? Buffer.from(d, 'utf8') : ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d);

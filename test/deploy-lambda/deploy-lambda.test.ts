@@ -59,7 +59,7 @@ test('DRY_RUN=1 prints the exact sam build and sam deploy commands for the defau
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(planLines(r.stdout), [
     `PATH=${esbuildBin}:"$PATH" sam build --template-file template.yaml --build-dir .aws-sam/build --region eu-west-3 --parameter-overrides 'Architecture=arm64 MemorySize=512 Timeout=30 AuthType=NONE LogRetentionInDays=14'`,
-    `sam deploy --template-file .aws-sam/build/template.yaml --stack-name l2f-test-hello --region eu-west-3 --resolve-s3 --capabilities CAPABILITY_IAM --no-confirm-changeset --no-fail-on-empty-changeset --parameter-overrides 'Architecture=arm64 MemorySize=512 Timeout=30 AuthType=NONE LogRetentionInDays=14' --tags '${TAGS_TEST}'`,
+    `sam deploy --template-file .aws-sam/build/template.yaml --stack-name l2f-test-hello --region eu-west-3 --resolve-s3 --s3-prefix l2f-test-hello --capabilities CAPABILITY_IAM --no-confirm-changeset --no-fail-on-empty-changeset --parameter-overrides 'Architecture=arm64 MemorySize=512 Timeout=30 AuthType=NONE LogRetentionInDays=14' --tags '${TAGS_TEST}'`,
   ]);
   assert.match(r.stdout, /environment test/);
   assert.match(r.stdout, /nothing is checked, built or deployed/);
@@ -119,10 +119,10 @@ test('with sam and credentials but no region the deploy stops with exit code 1 a
   assert.match(r.stderr, /AWS region: none is set — set AWS_REGION/);
 });
 
-async function fullRun(o: { env?: string; outputs: (url: string) => Record<string, string>; iam?: boolean; extra?: Record<string, string> }) {
+async function fullRun(o: { env?: string; outputs: (url: string) => Record<string, string>; status?: string; iam?: boolean; extra?: Record<string, string> }) {
   const fn = await startFunctionUrl(o.iam ? { iam: { accessKeyId: CREDS.AWS_ACCESS_KEY_ID, secretAccessKey: CREDS.AWS_SECRET_ACCESS_KEY, region: 'us-east-1' } } : {});
   const stack = o.env === 'prod' ? 'l2f-test-hello-prod' : 'l2f-test-hello';
-  const aws = await startFakeAws({ [stack]: o.outputs(fn.url) });
+  const aws = await startFakeAws({ [stack]: { outputs: o.outputs(fn.url), ...(o.status ? { status: o.status } : {}) } });
   const log = join(tmp, `sam-${Math.random().toString(36).slice(2)}.jsonl`);
   try {
     const r = await run({
@@ -181,11 +181,11 @@ test('a stack without a FunctionUrl output fails with exit code 1 and says what 
   assert.match(r.stderr, /stack l2f-test-hello: it has no FunctionUrl output — keep the FunctionUrl output in template\.yaml/);
 });
 
-test('a failing sam deploy stops the run with exit code 1, and nothing is called afterwards', async () => {
+test('a failing sam deploy stops the run with exit code 1 and the URL is never called', async () => {
   const r = await fullRun({ outputs: (url) => ({ FunctionUrl: url }), extra: { SAM_STUB_FAIL: 'deploy', SAM_STUB_FAIL_CODE: '3' } });
   assert.equal(r.code, 1, r.stdout + r.stderr);
-  assert.match(r.stderr, /^error: sam deploy: exited with code 3 — /m);
-  assert.deepEqual(r.aws.actions, ['GetCallerIdentity']);
+  assert.match(r.stderr, /^error: sam deploy: exited with code 3 — the stack events above name the resource that failed/m);
+  assert.deepEqual(r.aws.actions, ['GetCallerIdentity', 'DescribeStacks']);
   assert.deepEqual(r.fn.calls, []);
 });
 
@@ -203,4 +203,10 @@ test('an AWS_IAM URL called without a signature answers 403, which fails the run
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stdout, /→ 403/);
   assert.match(r.stderr, /answered 403, not 200 — check the function policy \(AuthType NONE needs lambda:InvokeFunctionUrl and lambda:InvokeFunction/);
+});
+
+test('a failed first deploy (ROLLBACK_COMPLETE) is named, with the command that deletes the stack', async () => {
+  const r = await fullRun({ status: 'ROLLBACK_COMPLETE', outputs: () => ({}), extra: { SAM_STUB_FAIL: 'deploy' } });
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /left stack l2f-test-hello in ROLLBACK_COMPLETE, which cannot be updated: .* delete the stack \(`sam delete --stack-name l2f-test-hello --region us-east-1`\) and rerun/);
 });

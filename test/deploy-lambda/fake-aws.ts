@@ -16,7 +16,12 @@ export interface FakeAws {
 
 export const ACCOUNT = '123456789012';
 
-export async function startFakeAws(stacks: Record<string, Record<string, string>>): Promise<FakeAws> {
+export interface FakeStack {
+  outputs: Record<string, string>;
+  status?: string;
+}
+
+export async function startFakeAws(stacks: Record<string, FakeStack>): Promise<FakeAws> {
   const actions: string[] = [];
   const scopes: string[] = [];
   const server: Server = createServer(async (req, res) => {
@@ -30,12 +35,12 @@ export async function startFakeAws(stacks: Record<string, Record<string, string>
     }
     if (action === 'DescribeStacks') {
       const name = form.get('StackName') ?? '';
-      const outputs = stacks[name];
-      if (!outputs) {
+      const stack = stacks[name];
+      if (!stack) {
         return xml(400, `<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id ${name} does not exist</Message></Error><RequestId>r2</RequestId></ErrorResponse>`);
       }
-      const members = Object.entries(outputs).map(([k, v]) => `<member><OutputKey>${k}</OutputKey><OutputValue>${v}</OutputValue></member>`).join('');
-      return xml(200, `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member><StackName>${name}</StackName><StackId>arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/${name}/1</StackId><CreationTime>2026-11-27T01:00:00Z</CreationTime><StackStatus>CREATE_COMPLETE</StackStatus><Outputs>${members}</Outputs></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>r3</RequestId></ResponseMetadata></DescribeStacksResponse>`);
+      const members = Object.entries(stack.outputs).map(([k, v]) => `<member><OutputKey>${k}</OutputKey><OutputValue>${v}</OutputValue></member>`).join('');
+      return xml(200, `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member><StackName>${name}</StackName><StackId>arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/${name}/1</StackId><CreationTime>2026-11-27T01:00:00Z</CreationTime><StackStatus>${stack.status ?? 'CREATE_COMPLETE'}</StackStatus><Outputs>${members}</Outputs></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>r3</RequestId></ResponseMetadata></DescribeStacksResponse>`);
     }
     xml(400, `<ErrorResponse><Error><Code>InvalidAction</Code><Message>fake AWS does not know ${action}</Message></Error></ErrorResponse>`);
   });
