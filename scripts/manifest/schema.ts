@@ -47,13 +47,15 @@ function misplaced(root: JsonSchema, name: string, here: Record<string, unknown>
   return undefined;
 }
 
-const aliases: Record<string, string> = {
-  'linux/amd64': 'linux/x86_64',
-  amd64: 'linux/x86_64',
-  x86_64: 'linux/x86_64',
-  'linux/aarch64': 'linux/arm64',
-  arm64: 'linux/arm64',
-  aarch64: 'arm64',
+/** Other names people use for the allowed values (Docker says amd64 where AWS says x86_64). */
+const aliases: Record<string, string[]> = {
+  'linux/amd64': ['linux/x86_64', 'x86_64'],
+  amd64: ['x86_64', 'linux/x86_64'],
+  x86_64: ['linux/x86_64'],
+  'linux/aarch64': ['linux/arm64', 'arm64'],
+  aarch64: ['arm64', 'linux/arm64'],
+  arm64: ['linux/arm64'],
+  arm: ['arm64', 'linux/arm64'],
 };
 
 /** Schema problems of the whole file (every environment), each placed where it was written. */
@@ -156,9 +158,9 @@ function describe(e: ErrorObject, root: JsonSchema): string {
     }
     case 'enum': {
       const allowed = (p.allowedValues as unknown[]) ?? [];
-      const alias = typeof e.data === 'string' ? aliases[e.data] : undefined;
+      const alias = typeof e.data === 'string' ? aliases[e.data]?.find((a) => allowed.includes(a)) : undefined;
       const suggestion =
-        alias && allowed.includes(alias) ? ` — did you mean "${alias}"?` : typeof e.data === 'string' ? didYouMean(e.data, allowed.map(String)) : '';
+        alias ? ` — did you mean "${alias}"?` : typeof e.data === 'string' ? didYouMean(e.data, allowed.map(String)) : '';
       return `must be one of ${allowed.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(', ')}; got ${got}${suggestion}`;
     }
     case 'minimum':

@@ -44,7 +44,7 @@ export function resolveService(m: Layered): ResolvedService {
   const cpu = get(['cpu'], d.cpu);
   const memory = get(['memory'], d.memory);
   const size = m.refusedAt(['cpu']) || m.refusedAt(['memory']) ? undefined : fargateSizeProblem(cpu, memory);
-  if (size) m.problem(m.written(['memory']) ? ['memory'] : ['cpu'], size);
+  if (size) m.problem(sizeCulprit(m), size);
 
   const retention = get(['logging', 'retention'], d.retention);
   const timeout = durationIn(m, ['deployment', 'timeout'], d.timeout, 30, 6 * 3600);
@@ -75,6 +75,13 @@ export function resolveService(m: Layered): ResolvedService {
   };
 }
 
+/** Which of cpu/memory to blame: the one an environment changed, else memory unless it is a default. */
+function sizeCulprit(m: Layered): string[] {
+  const fromEnvironment = (field: string) => m.written([field]) && m.origin([field])[0] === 'environments';
+  if (fromEnvironment('cpu') !== fromEnvironment('memory')) return fromEnvironment('cpu') ? ['cpu'] : ['memory'];
+  return m.written(['memory']) ? ['memory'] : ['cpu'];
+}
+
 function resolveNetwork(m: Layered): ResolvedService['network'] {
   const d = serviceDefaults;
   const publicIp = (m.get(['network', 'publicIp']) as boolean | undefined) ?? d.publicIp;
@@ -98,7 +105,7 @@ function resolveImage(m: Layered): ResolvedService['image'] {
   const [hasBuild, hasLocation] = [m.present(['image', 'build']), m.present(['image', 'location'])];
   if (hasBuild && hasLocation) {
     m.problem(['image', 'location'], 'image has both build and location — keep build to build the image here, or location to run an existing image');
-  } else if (!hasBuild && !hasLocation && m.present(['image'])) {
+  } else if (!hasBuild && !hasLocation && isFields(m.get(['image']))) {
     m.problem(['image'], 'says neither what to build nor what to run — add image.build (context, dockerfile) or image.location (an existing image URI)', 'key');
   }
   if (location !== undefined) return { location, port };

@@ -48,7 +48,14 @@ export async function readSource(file: string): Promise<ReadResult> {
   }
   const source: Source = { file, abs, doc, lineCounter, value: undefined };
   const problems: Problem[] = [];
-  for (const e of [...doc.errors, ...doc.warnings]) problems.push(yamlProblem(source, e, at));
+  const lines = new Set<number>();
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    const p = yamlProblem(source, e, at);
+    // One broken line often yields several parser errors; the first one says it.
+    if (lines.has(p.line!) && e.code !== 'DUPLICATE_KEY') continue;
+    lines.add(p.line!);
+    problems.push(p);
+  }
   for (const extra of list.slice(1)) {
     const pos = at(extra.range[0]);
     problems.push({ file, ...pos, path: '', message: 'a second YAML document (after ---) — a manifest is one document; remove the --- line and what follows or move it to its own file' });
@@ -65,9 +72,10 @@ export async function readSource(file: string): Promise<ReadResult> {
 
 function yamlProblem(source: Source, e: YAMLError, at: (offset: number) => Position): Problem {
   const pos = at(e.pos[0]);
-  const path = formatPath(pathAtOffset(source.doc, e.pos[0]));
-  const firstLine = e.message.split('\n')[0] ?? e.message;
-  const message = yamlMessages[e.code]?.(source, e) ?? `YAML syntax: ${firstLine.replace(/ at line \d+, column \d+.*$/, '')}`;
+  // In a file that does not parse, the field around a syntax error is a guess; a duplicate key's is not.
+  const path = e.code === 'DUPLICATE_KEY' ? formatPath(pathAtOffset(source.doc, e.pos[0])) : '';
+  const firstLine = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+.*$/, '');
+  const message = yamlMessages[e.code]?.(source, e) ?? `YAML syntax: ${firstLine} — check the indentation, quotes and brackets on this line and the one before`;
   return { file: source.file, ...pos, path, message };
 }
 
