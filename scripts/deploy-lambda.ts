@@ -16,7 +16,8 @@ import { callUrl, stackOutputs, stackStatus } from './lambda/smoke.ts';
 const root = resolve(import.meta.dirname, '..');
 
 await runMain(async () => {
-  const opts = commonOptions(join(root, 'manifests/lambda.yml'));
+  // LAMBDA_MANIFEST is the name clean, status, logs and local read the Lambda manifest from.
+  const opts = commonOptions(process.env.LAMBDA_MANIFEST?.trim() || join(root, 'manifests/lambda.yml'));
   const manifest = await loadLambdaManifest(resolve(opts.manifest), opts.env);
   const template = await loadTemplate(join(root, 'template.yaml'));
   checkParameters(template, manifest.parameters, manifest.file);

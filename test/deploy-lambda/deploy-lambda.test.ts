@@ -82,6 +82,12 @@ test('DRY_RUN=1 without a region still prints the plan, leaves --region out and 
   assert.match(r.stdout, /no region is set: set AWS_REGION/);
 });
 
+test('LAMBDA_MANIFEST names the manifest when MANIFEST is not set, as for clean, status and logs', async () => {
+  const r = await run({ DRY_RUN: '1', MANIFEST: '', LAMBDA_MANIFEST: manifest, ENV: 'prod', AWS_REGION: 'us-east-1' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /stack l2f-test-hello-prod \(environment prod, manifest .*fixtures\/lambda\.yml\)/);
+});
+
 test('make deploy-lambda DRY_RUN=1 ENV=prod prints the same plan through the Makefile', async () => {
   const r = await run({ PATH: `${nodeOnly}:/usr/bin:/bin`, AWS_REGION: 'us-east-1' }, [
     'make', '-s', '-o', 'node_modules/.installed', 'deploy-lambda', 'DRY_RUN=1', 'ENV=prod', `MANIFEST=${manifest}`,
