@@ -49,7 +49,7 @@ await runMain(async () => {
   await run(plan.deploy, 'sam deploy', async () => {
     const status = await stackStatus(aws.cfn, plan.stackName);
     return status === 'ROLLBACK_COMPLETE'
-      ? `its first deploy failed and left stack ${plan.stackName} in ROLLBACK_COMPLETE, which cannot be updated: read the stack events above for the cause, delete the stack (\`sam delete --stack-name ${plan.stackName} --region ${region}\`) and rerun`
+      ? `the first deploy of stack ${plan.stackName} failed and left it in ROLLBACK_COMPLETE, which cannot be updated: read the stack events above for the cause, delete the stack (\`sam delete --stack-name ${plan.stackName} --region ${region}\`) and rerun`
       : "the stack events above name the resource that failed; fix it and rerun (the CloudFormation console shows the stack's history)";
   });
 

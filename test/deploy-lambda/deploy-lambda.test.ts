@@ -214,5 +214,5 @@ test('an AWS_IAM URL called without a signature answers 403, which fails the run
 test('a failed first deploy (ROLLBACK_COMPLETE) is named, with the command that deletes the stack', async () => {
   const r = await fullRun({ status: 'ROLLBACK_COMPLETE', outputs: () => ({}), extra: { SAM_STUB_FAIL: 'deploy' } });
   assert.equal(r.code, 1, r.stdout + r.stderr);
-  assert.match(r.stderr, /left stack l2f-test-hello in ROLLBACK_COMPLETE, which cannot be updated: .* delete the stack \(`sam delete --stack-name l2f-test-hello --region us-east-1`\) and rerun/);
+  assert.match(r.stderr, /the first deploy of stack l2f-test-hello failed and left it in ROLLBACK_COMPLETE, which cannot be updated: .* delete the stack \(`sam delete --stack-name l2f-test-hello --region us-east-1`\) and rerun/);
 });
