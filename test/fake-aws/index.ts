@@ -1,0 +1,241 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AwsError, hex } from './common.ts';
+import { CloudFormation } from './cloudformation.ts';
+import { Ec2 } from './ec2.ts';
+import { Ecr } from './ecr.ts';
+import { Ecs } from './ecs.ts';
+import { Faults, type Fault } from './faults.ts';
+import { Iam } from './iam.ts';
+import { DEFAULT_KNOBS, type Knobs } from './knobs.ts';
+import { Logs } from './logs.ts';
+import { Registry, type RegistryOptions } from './registry.ts';
+import { DockerRunner, ProcessRunner, type TaskCommand } from './runner.ts';
+import { Scheduler } from './scheduler.ts';
+import type { ServiceDef } from './service.ts';
+import { stsService } from './sts.ts';
+import { errorResponse, okResponse, parseRequest, serviceOf, type WireResponse } from './wire.ts';
+
+export type { Fault, FailFault, ThrottleFault } from './faults.ts';
+export type { Knobs } from './knobs.ts';
+export type { TaskCommand, TaskSpec } from './runner.ts';
+
+export interface FakeAwsOptions extends Partial<Knobs> {
+  /** run task images under Docker (`--network host`) instead of the container server as a process */
+  docker?: boolean;
+  /** back ECR with a real registry (default 127.0.0.1:5001, password from /tmp/docker-env/registry/password) */
+  registry?: boolean | RegistryOptions;
+  /** without Docker: what runs in place of the image (default: `node --import tsx container/server.ts`) */
+  taskCommand?: TaskCommand;
+  /** listen here (default: a free port) */
+  port?: number;
+}
+
+export interface RecordedRequest {
+  service: string;
+  operation: string;
+  params: Record<string, unknown>;
+  status: number;
+  error?: string;
+}
+
+export interface Snapshot {
+  repositories: string[];
+  images: string[];
+  roles: string[];
+  logGroups: string[];
+  securityGroups: string[];
+  networkInterfaces: string[];
+  clusters: string[];
+  taskDefinitions: string[];
+  services: string[];
+  tasks: string[];
+  stacks: string[];
+}
+
+const READ_PREFIXES = ['Describe', 'Get', 'List', 'BatchGet', 'FilterLogEvents', 'Lookup'];
+export const isReadOperation = (op: string) => READ_PREFIXES.some((p) => op.startsWith(p));
+
+export class FakeAws {
+  readonly requests: RecordedRequest[] = [];
+  readonly knobs: Knobs;
+  readonly iam = new Iam();
+  readonly logs = new Logs();
+  readonly ec2 = new Ec2();
+  readonly cfn = new CloudFormation();
+  readonly ecr: Ecr;
+  readonly ecs: Ecs;
+  readonly scheduler: Scheduler;
+  private readonly faults = new Faults();
+  private readonly services: Record<string, ServiceDef>;
+  private readonly server = createServer((req, res) => void this.handle(req, res));
+  url = '';
+
+  constructor(opts: FakeAwsOptions = {}) {
+    const { docker, registry, taskCommand, port: _port, ...knobs } = opts;
+    this.knobs = { ...DEFAULT_KNOBS, ...knobs };
+    this.ecr = new Ecr(registry ? new Registry(registry === true ? {} : registry) : undefined);
+    const runner = docker ? new DockerRunner(hex(4)) : new ProcessRunner(taskCommand);
+    this.scheduler = new Scheduler({ ec2: this.ec2, ecr: this.ecr, iam: this.iam, logs: this.logs, knobs: this.knobs, runner });
+    this.ecs = new Ecs(this.scheduler, this.ec2);
+    this.services = {
+      sts: stsService(),
+      iam: this.iam.service(),
+      cloudformation: this.cfn.service(),
+      logs: this.logs.service(),
+      ecr: this.ecr.service(),
+      ec2: this.ec2.service(),
+      ecs: this.ecs.service(),
+    };
+  }
+
+  async listen(port = 0): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** The environment a child process needs to talk to this fake (and nothing else). */
+  get env(): Record<string, string> {
+    return {
+      AWS_ENDPOINT_URL: this.url,
+      AWS_REGION: 'us-east-1',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+  }
+
+  inject(fault: Fault): void {
+    this.faults.add(fault);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  writeRequests(): RecordedRequest[] {
+    return this.requests.filter((r) => !isReadOperation(r.operation));
+  }
+
+  resetRequests(): void {
+    this.requests.length = 0;
+  }
+
+  putStack(name: string, outputs: Record<string, string> = {}, tags: Record<string, string> = {}): void {
+    this.cfn.putStack(name, outputs, tags);
+  }
+
+  /** Stands in for `docker push` when no registry backs ECR. */
+  putImage(repository: string, tag: string, digest = `sha256:${hex(32)}`): string {
+    this.ecr.putImage(repository, tag, digest);
+    return digest;
+  }
+
+  /** Everything the fake holds that a user would have to pay for or clean up. */
+  async snapshot(): Promise<Snapshot> {
+    const images: string[] = [];
+    for (const name of this.ecr.repositories.keys()) {
+      for (const img of await this.ecr.images(name)) images.push(`${name}@${img.digest}`);
+    }
+    return {
+      repositories: [...this.ecr.repositories.keys()],
+      images,
+      roles: [...this.iam.roles.keys()],
+      logGroups: [...this.logs.groups.keys()],
+      securityGroups: [...this.ec2.groups.values()].filter((g) => g.groupName !== 'default').map((g) => `${g.groupId} ${g.groupName}`),
+      networkInterfaces: [...this.ec2.enis.keys()],
+      clusters: [...this.ecs.clusters.values()].filter((c) => c.status === 'ACTIVE').map((c) => c.name),
+      taskDefinitions: this.ecs.taskDefs().filter((t) => t.status !== 'DELETE_IN_PROGRESS').map((t) => `${t.family}:${t.revision}`),
+      services: this.ecs.services.filter((s) => s.status !== 'INACTIVE').map((s) => `${s.cluster.name}/${s.name}`),
+      tasks: this.ecs.tasks.filter((t) => t.lastStatus !== 'STOPPED').map((t) => t.arn),
+      stacks: [...this.cfn.stacks.keys()],
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.scheduler.shutdown();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    if (req.url?.startsWith('/_fake/')) return this.control(req, res, body);
+    const reply = await this.answer(req, body);
+    res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
+    res.end(reply.body);
+  }
+
+  private async answer(req: IncomingMessage, body: string): Promise<WireResponse> {
+    const name = serviceOf(req);
+    const def = name ? this.services[name] : undefined;
+    if (!name || !def) {
+      return { status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ __type: 'UnknownService', message: `fake-aws does not serve '${name ?? 'unknown'}'` }) };
+    }
+    const record: RecordedRequest = { service: name, operation: '', params: {}, status: 200 };
+    let reply: WireResponse;
+    try {
+      const parsed = parseRequest(name, def.protocol, req, body);
+      record.operation = parsed.operation;
+      record.params = parsed.params;
+      const injected = this.faults.take(name, parsed.operation, def.protocol);
+      if (injected) throw injected;
+      const op = def.ops[parsed.operation];
+      if (!op) {
+        const code = def.protocol === 'json' ? 'UnknownOperationException' : 'InvalidAction';
+        throw new AwsError(code, `fake-aws: ${name} ${parsed.operation} is not implemented`);
+      }
+      reply = okResponse(def.protocol, parsed.operation, await op(parsed.params), def.xmlns);
+    } catch (err) {
+      const e = err instanceof AwsError ? err : new AwsError(def.protocol === 'json' ? 'ServerException' : 'InternalFailure', `fake-aws: ${(err as Error).message}`, 500);
+      record.error = e.code;
+      reply = errorResponse(def.protocol, e, def.xmlns);
+    }
+    record.status = reply.status;
+    this.requests.push(record);
+    return reply;
+  }
+
+  private async control(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+    const send = (status: number, value: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(value));
+    };
+    try {
+      const path = (req.url ?? '').split('?')[0];
+      if (req.method === 'GET' && path === '/_fake/requests') return send(200, this.requests);
+      if (req.method === 'GET' && path === '/_fake/snapshot') return send(200, await this.snapshot());
+      if (req.method === 'GET' && path === '/_fake/knobs') return send(200, this.knobs);
+      if (req.method === 'POST' && path === '/_fake/knobs') {
+        Object.assign(this.knobs, JSON.parse(body) as Partial<Knobs>);
+        return send(200, this.knobs);
+      }
+      if (req.method === 'POST' && path === '/_fake/inject') {
+        const fault = JSON.parse(body) as Fault;
+        const inner = 'throttle' in fault ? fault.throttle : fault.fail;
+        if (inner.count === null || (inner.count as unknown) === 'Infinity') inner.count = Infinity;
+        this.inject(fault);
+        return send(200, { ok: true });
+      }
+      if (req.method === 'POST' && path === '/_fake/reset-requests') {
+        this.resetRequests();
+        return send(200, { ok: true });
+      }
+      return send(404, { message: `no control endpoint ${req.method} ${path}` });
+    } catch (err) {
+      return send(400, { message: (err as Error).message });
+    }
+  }
+}
+
+export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> {
+  const fake = new FakeAws(opts);
+  await fake.listen(opts.port ?? 0);
+  return fake;
+}
