@@ -46,6 +46,8 @@ export interface EventContext {
 
 export interface InvokeOptions extends Partial<EventContext> {
   functionName?: string;
+  /** like the function's Timeout: past it the client gets 502 and the handler's result is dropped; none by default */
+  timeoutMs?: number;
   /** called when the handler throws or returns something a Function URL would reject; default: one JSON line on stderr */
   onError?: (error: unknown, requestId: string) => void;
 }
@@ -153,13 +155,28 @@ export async function invoke(handler: FunctionUrlHandler, req: AdapterRequest, o
   if (req.body.byteLength > PAYLOAD_LIMIT_BYTES) return payloadTooLarge();
   const requestId = opts.requestId ?? randomUUID();
   const onError = opts.onError ?? logError;
+  const now = opts.now ?? new Date();
+  const deadline = opts.timeoutMs === undefined ? undefined : now.getTime() + opts.timeoutMs;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    const event = toEvent(req, { ...opts, requestId, now: opts.now ?? new Date() });
-    const context: FunctionUrlContext = { awsRequestId: requestId, ...(opts.functionName ? { functionName: opts.functionName } : {}) };
-    return toResponse(await handler(event, context));
+    const event = toEvent(req, { ...opts, requestId, now });
+    const context: FunctionUrlContext = {
+      awsRequestId: requestId,
+      ...(opts.functionName ? { functionName: opts.functionName } : {}),
+      // handlers written for Lambda call this unguarded; without a timeout there is no end in sight
+      getRemainingTimeInMillis: () => (deadline === undefined ? Number.MAX_SAFE_INTEGER : Math.max(0, deadline - Date.now())),
+    };
+    const result = handler(event, context);
+    if (deadline === undefined) return toResponse(await result);
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Task timed out after ${(opts.timeoutMs! / 1000).toFixed(2)} seconds`)), opts.timeoutMs);
+    });
+    return toResponse(await Promise.race([result, timedOut]));
   } catch (err) {
     onError(err, requestId);
     return badGateway();
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -27,7 +27,7 @@ export interface RequestLogLine {
   durationMs: number;
 }
 
-export interface ListenerOptions extends Pick<InvokeOptions, 'accountId' | 'apiId' | 'domainName' | 'functionName' | 'onError'> {
+export interface ListenerOptions extends Pick<InvokeOptions, 'accountId' | 'apiId' | 'domainName' | 'functionName' | 'onError' | 'timeoutMs'> {
   /** one call per finished request; default: a JSON line on stdout */
   log?: (line: RequestLogLine) => void;
   /** shared with closeGracefully: once closing, responses ask the client to close the connection */
@@ -55,14 +55,15 @@ export function functionUrlListener(handler: FunctionUrlHandler, opts: ListenerO
     const requestId = randomUUID();
     const target = req.url ?? '/';
     const q = target.indexOf('?');
-    res.once('finish', () => {
+    // 'close' also fires when the client goes away before the response is complete
+    res.once('close', () => {
       log({
         time: new Date().toISOString(),
         level: 'info',
         requestId,
         method: req.method ?? 'GET',
         path: q < 0 ? target : target.slice(0, q),
-        status: res.statusCode,
+        status: res.writableFinished ? res.statusCode : 499,
         durationMs: Math.round((performance.now() - started) * 100) / 100,
       });
     });
@@ -72,7 +73,8 @@ export function functionUrlListener(handler: FunctionUrlHandler, opts: ListenerO
 
 async function handle(handler: FunctionUrlHandler, req: IncomingMessage, res: ServerResponse, requestId: string, opts: ListenerOptions): Promise<void> {
   const body = await readBody(req);
-  if (body === undefined) {
+  if (body === 'aborted') return;
+  if (body === 'too large') {
     // the client may still be sending; don't read megabytes more on a keep-alive connection
     send(res, payloadTooLarge(), requestId, true);
     return;
@@ -92,19 +94,19 @@ async function handle(handler: FunctionUrlHandler, req: IncomingMessage, res: Se
   send(res, response, requestId, opts.state?.closing ?? false);
 }
 
-/** The body, or undefined when it is over the Function URL limit (reading stops there). */
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  if (Number(req.headers['content-length'] ?? 0) > PAYLOAD_LIMIT_BYTES) return undefined;
+/** The body; reading stops at the Function URL limit. An aborted upload never reaches the handler. */
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too large' | 'aborted'> {
+  if (Number(req.headers['content-length'] ?? 0) > PAYLOAD_LIMIT_BYTES) return 'too large';
   const chunks: Buffer[] = [];
   let size = 0;
   try {
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.byteLength;
-      if (size > PAYLOAD_LIMIT_BYTES) return undefined;
+      if (size > PAYLOAD_LIMIT_BYTES) return 'too large';
       chunks.push(chunk);
     }
   } catch {
-    // an aborted upload: answer with what arrived; the socket is gone anyway
+    return 'aborted';
   }
   return Buffer.concat(chunks, size);
 }

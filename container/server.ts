@@ -6,7 +6,8 @@
  * Env: HANDLER (<module path>.<export>, default lambda/handler.handler), PORT (3000), HOST (0.0.0.0),
  * HEALTH_PATH (/healthz, answered here without calling the handler), SHUTDOWN_TIMEOUT (seconds that
  * in-flight requests get after SIGTERM/SIGINT, default 25 — under ECS's default 30 s stopTimeout),
- * FUNCTION_NAME (context.functionName; AWS_LAMBDA_FUNCTION_NAME stays unset, as on Fargate).
+ * FUNCTION_NAME (context.functionName; AWS_LAMBDA_FUNCTION_NAME stays unset, as on Fargate),
+ * HANDLER_TIMEOUT (seconds, like the function's Timeout: a slower invocation answers 502; default none).
  *
  * startServer(options) → { url, server, close() } is what tests and scripts call.
  */
@@ -57,8 +58,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 }
 
 async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const port = Number(env.PORT ?? 3000);
-  const shutdownSeconds = Number(env.SHUTDOWN_TIMEOUT ?? 25);
+  const port = Number(env.PORT || 3000);
+  const shutdownSeconds = Number(env.SHUTDOWN_TIMEOUT || 25);
+  const timeoutSeconds = env.HANDLER_TIMEOUT ? Number(env.HANDLER_TIMEOUT) : undefined;
+  if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) throw new Error(`HANDLER_TIMEOUT=${env.HANDLER_TIMEOUT}: expected seconds above 0`);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT=${env.PORT}: expected a port number`);
   if (!Number.isFinite(shutdownSeconds) || shutdownSeconds < 0) throw new Error(`SHUTDOWN_TIMEOUT=${env.SHUTDOWN_TIMEOUT}: expected seconds`);
   const handler = env.HANDLER || DEFAULT_HANDLER;
@@ -69,6 +72,7 @@ async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     healthPath: env.HEALTH_PATH || '/healthz',
     shutdownTimeoutMs: shutdownSeconds * 1000,
     ...(env.FUNCTION_NAME ? { functionName: env.FUNCTION_NAME } : {}),
+    ...(timeoutSeconds !== undefined ? { timeoutMs: timeoutSeconds * 1000 } : {}),
   });
   writeLogLine({ time: new Date().toISOString(), level: 'info', message: 'listening', url: running.url, handler });
 

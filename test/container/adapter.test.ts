@@ -86,7 +86,25 @@ describe('the adapter outside the table', () => {
   test('the context carries the request id and the configured function name', async () => {
     const { fn, contexts } = recording(handlers.ok);
     await invoke(fn, { method: 'GET', url: '/', headers: [], body: Buffer.alloc(0), sourceIp: '' }, { requestId: 'abc', functionName: 'hello' });
-    assert.deepEqual(contexts[0], { awsRequestId: 'abc', functionName: 'hello' });
+    const { getRemainingTimeInMillis, ...rest } = contexts[0] ?? {};
+    assert.deepEqual(rest, { awsRequestId: 'abc', functionName: 'hello' });
+    assert.equal(getRemainingTimeInMillis?.(), Number.MAX_SAFE_INTEGER, 'no timeout unless one is set');
+  });
+
+  test('past timeoutMs the invocation is a 502 reported as timed out, and the remaining time counts down', async () => {
+    const remaining: number[] = [];
+    const slow: FunctionUrlHandler = async (_e, ctx) => {
+      remaining.push(ctx?.getRemainingTimeInMillis?.() ?? -1);
+      await new Promise((r) => setTimeout(r, 300));
+      return 'late';
+    };
+    const errors: unknown[] = [];
+    const started = Date.now();
+    const response = await invoke(slow, { method: 'GET', url: '/', headers: [], body: Buffer.alloc(0), sourceIp: '' }, { timeoutMs: 100, onError: (e) => errors.push(e) });
+    assert.equal(response.statusCode, 502);
+    assert.ok(Date.now() - started < 250, 'the client does not wait for the handler');
+    assert.match(String(errors[0]), /Task timed out after 0\.10 seconds/);
+    assert.ok(remaining[0]! > 0 && remaining[0]! <= 100);
   });
 
   test('each invocation gets a fresh request id when none is given', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { FunctionUrlEvent, FunctionUrlHandler } from '../../lambda/types.ts';
 import { createFunctionUrlServer } from '../../container/http.ts';
@@ -143,6 +144,35 @@ describe('the server in production', () => {
     });
     assert.equal(status, 413);
     assert.equal(calls, 0);
+  });
+});
+
+describe('a client that goes away', () => {
+  test('an upload cut short never reaches the handler and is logged as 499', async () => {
+    let calls = 0;
+    const logs: RequestLogLine[] = [];
+    const running = await startServer({
+      handler: async () => {
+        calls += 1;
+        return 'x';
+      },
+      host: '127.0.0.1',
+      port: 0,
+      log: (l) => logs.push(l),
+    });
+    try {
+      const { port } = new URL(running.url);
+      const socket = net.connect(Number(port), '127.0.0.1');
+      await new Promise((r) => socket.once('connect', r));
+      socket.write('POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789');
+      await new Promise((r) => setTimeout(r, 50));
+      socket.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(calls, 0);
+      assert.deepEqual(logs.map((l) => [l.method, l.path, l.status]), [['POST', '/upload', 499]]);
+    } finally {
+      await running.close();
+    }
   });
 });
 
