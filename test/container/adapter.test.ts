@@ -152,7 +152,7 @@ describe('readHandler loads a handler named like Lambda\'s handler setting', () 
   });
 
   test('a TypeScript module resolves too (under tsx)', async () => {
-    const fn = await readHandler('test/container/fixtures/handlers.string');
+    const fn = await readHandler('fixtures/handlers.string', import.meta.dirname);
     assert.equal(await fn({} as FunctionUrlEvent), 'Hello, world!');
   });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import path from 'node:path';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { FunctionUrlEvent, FunctionUrlHandler } from '../../lambda/types.ts';
@@ -11,6 +12,8 @@ import { startServer } from '../../container/server.ts';
 import { cases } from './cases.ts';
 import * as handlers from './fixtures/handlers.ts';
 import { rawRequest } from './raw-http.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 function clf(epoch: number): string {
@@ -211,6 +214,7 @@ describe('the server as a process', () => {
 
   function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string; exit: Promise<number | null> }> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'container/server.ts'], {
+      cwd: ROOT,
       env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -253,6 +257,7 @@ describe('the server as a process', () => {
 
   test('a HANDLER that does not load stops the process with exit code 1 and says why', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'container/server.ts'], {
+      cwd: ROOT,
       env: { ...process.env, HOST: '127.0.0.1', PORT: '0', HANDLER: 'lambda/nothing-here.handler' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -267,7 +272,7 @@ describe('the server as a process', () => {
 
 describe('createFunctionUrlServer serves a handler without express', () => {
   test('a HANDLER spec is loaded and served as a Function URL would', async () => {
-    const running = await createFunctionUrlServer({ handler: 'test/container/fixtures/handlers.echo', log: () => {} });
+    const running = await createFunctionUrlServer({ handler: path.join(ROOT, 'test/container/fixtures/handlers.echo'), log: () => {} });
     try {
       assert.match(running.url, /^http:\/\/127\.0\.0\.1:\d+$/);
       const res = await fetch(`${running.url}/x?a=1&a=2`, { headers: { cookie: 'k=v' } });
