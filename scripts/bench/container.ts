@@ -29,7 +29,7 @@ export async function containerBench(service: ResolvedService, o: { duration: nu
     const e = err as { stderr?: string };
     throw new ToolError(message(`docker build of ${tag}`, (e.stderr ?? '').trim().split('\n').slice(-10).join('\n'), 'run `make local` to see the whole build'), { cause: err });
   }
-  const base = service.image.build ? await finalBaseImage(service.image.build.dockerfile) : 'node:24-slim';
+  const base = service.image.build ? await finalBaseImage(service.image.build.dockerfile, service.image.build.args) : 'node:24-slim';
   const [imageBytes, baseBytes] = await Promise.all([imageSize(tag), imageSize(base)]);
 
   const port = await freePort();
@@ -57,17 +57,22 @@ export async function containerBench(service: ResolvedService, o: { duration: nu
 }
 
 /** The image the last stage starts FROM, following stage names back to a real image. */
-export async function finalBaseImage(dockerfile: string): Promise<string> {
-  return baseImageOf(await readFile(dockerfile, 'utf8'));
+export async function finalBaseImage(dockerfile: string, buildArgs: Record<string, string> = {}): Promise<string> {
+  return baseImageOf(await readFile(dockerfile, 'utf8'), buildArgs);
 }
 
-export function baseImageOf(text: string): string {
+/** FROM lines may use the ARGs declared before the first FROM (`FROM node:${NODE_VERSION}-slim`). */
+export function baseImageOf(text: string, buildArgs: Record<string, string> = {}): string {
+  const args: Record<string, string> = {};
   const stages = new Map<string, string>();
   let last: string | undefined;
   for (const line of text.split('\n')) {
+    const arg = /^\s*ARG\s+([A-Za-z_][\w]*)(?:=(\S*))?/i.exec(line);
+    if (arg && last === undefined) args[arg[1]!] = buildArgs[arg[1]!] ?? arg[2]?.replace(/^["']|["']$/g, '') ?? '';
     const m = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
     if (!m) continue;
-    const image = stages.get(m[1]!.toLowerCase()) ?? m[1]!;
+    const named = m[1]!.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a: string | undefined, b: string | undefined) => args[(a ?? b)!] ?? '');
+    const image = stages.get(named.toLowerCase()) ?? named;
     if (m[2]) stages.set(m[2].toLowerCase(), image);
     last = image;
   }

@@ -63,7 +63,8 @@ export async function runLocal(o: LocalOptions): Promise<number> {
     const lambdaUrl = `http://${o.host}:${o.lambdaPort}`;
     const died = () => children.map((c) => (c.exited() ? `${c.name} ${c.exited()}` : undefined)).find(Boolean);
     await Promise.all([
-      waitFor200(`${ecsUrl}/`, { timeoutMs: 90_000, gaveUp: died }),
+      // the health path logs no request line, and Docker relays the server's lines late
+      waitFor200(`${ecsUrl}${o.service.healthcheck?.path ?? '/'}`, { timeoutMs: 90_000, gaveUp: died }),
       waitFor200(`${lambdaUrl}/`, { timeoutMs: 30_000, gaveUp: died }),
     ]).catch((err: unknown) => {
       throw new ToolError(message('make local', (err as Error).message, 'see the lines above for why'));
