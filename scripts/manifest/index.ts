@@ -7,6 +7,7 @@ import { resolveService } from './service.ts';
 import type { ResolvedLambda, ResolvedService } from './types.ts';
 
 export { ManifestError, formatProblem } from './problems.ts';
+export { resourceNames } from './names.ts';
 export type { Problem } from './problems.ts';
 export type * from './types.ts';
 

@@ -125,29 +125,30 @@ function resolveImage(m: Layered): ResolvedService['image'] {
 }
 
 function resolveHealthcheck(m: Layered): HealthCheck | undefined {
-  const h = m.get(['healthcheck']);
-  if (!isFields(h)) return undefined;
-  const d = serviceDefaults.healthcheck;
-  const check: HealthCheck = {
-    interval: durationIn(m, ['healthcheck', 'interval'], d.interval, 5, 300),
-    timeout: durationIn(m, ['healthcheck', 'timeout'], d.timeout, 2, 120),
-    retries: (m.get(['healthcheck', 'retries']) as number | undefined) ?? d.retries,
-    startPeriod: durationIn(m, ['healthcheck', 'startPeriod'], d.startPeriod, 0, 300),
-  };
+  if (!isFields(m.get(['healthcheck']))) return undefined;
   const [hasPath, hasCommand] = [m.present(['healthcheck', 'path']), m.present(['healthcheck', 'command'])];
   if (hasPath && hasCommand) {
     m.problem(['healthcheck', 'command'], 'healthcheck has both path and command — keep one');
   } else if (!hasPath && !hasCommand) {
     m.problem(['healthcheck'], 'says neither path (an HTTP path such as /healthz) nor command', 'key');
   }
-  const [path, command] = [m.get(['healthcheck', 'path']), m.get(['healthcheck', 'command'])];
-  if (typeof path === 'string') check.path = path;
-  else if (typeof command === 'string') check.command = ['CMD-SHELL', command];
-  else if (Array.isArray(command)) {
-    const cmd = command as string[];
-    check.command = cmd[0] === 'CMD' || cmd[0] === 'CMD-SHELL' ? cmd : ['CMD', ...cmd];
-  }
-  return check;
+  const d = serviceDefaults.healthcheck;
+  return {
+    ...probe(m.get(['healthcheck', 'path']), m.get(['healthcheck', 'command'])),
+    interval: durationIn(m, ['healthcheck', 'interval'], d.interval, 5, 300),
+    timeout: durationIn(m, ['healthcheck', 'timeout'], d.timeout, 2, 120),
+    retries: (m.get(['healthcheck', 'retries']) as number | undefined) ?? d.retries,
+    startPeriod: durationIn(m, ['healthcheck', 'startPeriod'], d.startPeriod, 0, 300),
+  };
+}
+
+/** A shell string runs under CMD-SHELL; a list runs as is, CMD-prefixed as ECS wants. */
+function probe(path: unknown, command: unknown): Pick<HealthCheck, 'path' | 'command'> {
+  if (typeof path === 'string') return { path };
+  if (typeof command === 'string') return { command: ['CMD-SHELL', command] };
+  if (!Array.isArray(command)) return {};
+  const cmd = command as string[];
+  return { command: cmd[0] === 'CMD' || cmd[0] === 'CMD-SHELL' ? cmd : ['CMD', ...cmd] };
 }
 
 /** Seconds of the duration at `path`, checked against the range AWS accepts for it. */

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { ManifestError, loadLambdaManifest, loadServiceManifest } from '../../scripts/manifest/index.ts';
 import type { ResolvedService } from '../../scripts/manifest/index.ts';
 
@@ -169,4 +171,18 @@ describe('the shipped manifests', () => {
       tags: {},
     });
   });
+});
+
+describe('the examples under manifests/examples', () => {
+  const dir = resolve(repo, 'manifests/examples');
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.yml'))) {
+    test(`${name} is valid without ENV and in each environment it defines`, async () => {
+      const file = resolve(dir, name);
+      const defined = Object.keys((parse(readFileSync(file, 'utf8')) as { environments?: object }).environments ?? {});
+      for (const env of [undefined, 'default', ...defined]) {
+        const r = await loadServiceManifest(file, env, {});
+        assert.equal(r.environment, env ?? (defined.length ? r.environment : 'default'));
+      }
+    });
+  }
 });
