@@ -178,10 +178,10 @@ describe('the examples under manifests/examples', () => {
   for (const name of readdirSync(dir).filter((f) => f.endsWith('.yml'))) {
     test(`${name} is valid without ENV and in each environment it defines`, async () => {
       const file = resolve(dir, name);
-      const defined = Object.keys((parse(readFileSync(file, 'utf8')) as { environments?: object }).environments ?? {});
+      const written = parse(readFileSync(file, 'utf8')) as { environments?: object; defaultEnvironment?: string };
+      const defined = Object.keys(written.environments ?? {});
       for (const env of [undefined, 'default', ...defined]) {
-        const r = await loadServiceManifest(file, env, {});
-        assert.equal(r.environment, env ?? (defined.length ? r.environment : 'default'));
+        assert.equal((await loadServiceManifest(file, env, {})).environment, env ?? written.defaultEnvironment ?? 'default');
       }
     });
   }
