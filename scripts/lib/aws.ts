@@ -68,7 +68,7 @@ export function createAws(region: string = resolveRegion()): Aws {
     lambda: new LambdaClient(config),
   };
   for (const [service, client] of Object.entries(clients)) {
-    client.middlewareStack.add(
+    (client.middlewareStack as unknown as MiddlewareStack).add(
       (next, context) => async (args) => {
         const started = performance.now();
         const call: AwsCall = { service, operation: String(context.commandName ?? '').replace(/Command$/, ''), ms: 0 };
@@ -86,6 +86,17 @@ export function createAws(region: string = resolveRegion()): Aws {
     );
   }
   return { region, ...clients, calls };
+}
+
+/** The slice of the SDK's middleware stack this module uses (the clients' own types do not unify). */
+interface MiddlewareStack {
+  add(
+    middleware: (
+      next: (args: unknown) => Promise<unknown>,
+      context: { commandName?: string },
+    ) => (args: unknown) => Promise<unknown>,
+    options: { step: 'initialize'; name: string },
+  ): void;
 }
 
 export interface CallerIdentity {
