@@ -287,7 +287,7 @@ export class Scheduler {
     const url = `http://${ip}:${port}${probePath(container)}`;
     while (task.lastStatus === 'RUNNING' && task.desiredStatus === 'RUNNING') {
       try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+        const res = await fetch(url, { headers: { connection: 'close' }, signal: AbortSignal.timeout(2000) });
         await res.body?.cancel();
         if (strict ? res.ok : res.status < 500) {
           task.healthStatus = 'HEALTHY';
