@@ -126,7 +126,7 @@ const typeNames: Record<string, string> = {
   string: 'text',
   integer: 'a whole number',
   number: 'a number',
-  boolean: 'true or false',
+  boolean: 'true/false',
   object: 'a map of fields',
   array: 'a list',
   null: 'empty',
@@ -153,8 +153,9 @@ function describe(e: ErrorObject, root: JsonSchema): string {
         const fix = typeof e.data === 'number' && /duration/.test(hint) ? ` — write ${e.data}s for ${e.data} seconds` : '';
         return `must be ${hint}, got ${got}${fix}`;
       }
+      if (p.type === 'boolean') return `must be true or false, got ${got}`;
       const types = String(p.type).split(',').map((t) => typeNames[t] ?? t);
-      return `must be ${types.join(' or ')}, got ${got}`;
+      return `must be ${types.length > 1 ? `${types.slice(0, -1).join(', ')} or ${types[types.length - 1]}` : types[0]}, got ${got}`;
     }
     case 'enum': {
       const allowed = (p.allowedValues as unknown[]) ?? [];

@@ -117,7 +117,8 @@ function resolveImage(m: Layered): ResolvedService['image'] {
   const written = at('dockerfile') as string | undefined;
   const dockerfile = written === undefined ? resolve(context, 'Dockerfile') : resolve(dir, written);
   if (!isDir(context)) m.problem(['image', 'build', 'context'], `the build context ${context} is not a folder — paths are relative to the manifest's folder (${dir})`);
-  else if (!isFile(dockerfile)) m.problem(['image', 'build', written === undefined ? 'context' : 'dockerfile'], `${dockerfile} does not exist — paths are relative to the manifest's folder (${dir})`);
+  else if (written !== undefined && !isFile(dockerfile)) m.problem(['image', 'build', 'dockerfile'], `${dockerfile} does not exist — paths are relative to the manifest's folder (${dir})`);
+  else if (!isFile(dockerfile)) m.problem(['image', 'build', 'context'], `no Dockerfile in the build context ${context} — add one there or set image.build.dockerfile (relative to ${dir})`);
   const out: ImageBuild = { context, dockerfile, args: strings(at('args') ?? {}) };
   const target = at('target');
   if (typeof target === 'string') out.target = target;

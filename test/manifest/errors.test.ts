@@ -108,6 +108,9 @@ const cases: Case[] = [
   { name: 'name-too-long', problems: [
     '1:7: name: "a-rather-long-service-name-for-one-small-hello-app-x" in environment "default" makes the IAM role name "a-rather-long-service-name-for-one-small-hello-app-x-default-exec" 65 characters long; IAM role names allow at most 64 — shorten the name or the environment name by 1',
   ] },
+  { name: 'no-dockerfile-in-context', problems: [
+    `4:14: image.build.context: no Dockerfile in the build context ${DIR} — add one there or set image.build.dockerfile (relative to ${DIR})`,
+  ] },
   { name: 'not-a-map', problems: [
     '1:1: must be a map of fields, got a list',
   ] },
@@ -161,6 +164,9 @@ const cases: Case[] = [
   ] },
   { name: 'unset-variable', problems: [
     '3:13: image.location: ${L2F_TEST_UNSET_IMAGE} reads the environment variable L2F_TEST_UNSET_IMAGE, which is not set — export L2F_TEST_UNSET_IMAGE=… (or write ${L2F_TEST_UNSET_IMAGE:-fallback})',
+  ] },
+  { name: 'variable-empty', problems: [
+    '5:3: variables.EMPTY: must be text, a number or true/false, got nothing (an empty value)',
   ] },
   { name: 'wrong-type-count', problems: [
     '4:8: count: must be a whole number, got the number 1.5',

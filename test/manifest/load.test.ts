@@ -122,6 +122,15 @@ describe('a valid service manifest resolves to the values later steps use', () =
     assert.equal(prod.names.service, 'vars-prod');
   });
 
+  test('YAML anchors kept under x- keys merge into an environment', async () => {
+    const file = valid('anchors.yml');
+    const base = await loadServiceManifest(file, undefined, {});
+    assert.deepEqual([base.cpu, base.memory, base.count], [256, 512, 1]);
+    const prod = await loadServiceManifest(file, 'prod', {});
+    assert.deepEqual([prod.cpu, prod.memory, prod.count], [1024, 4096, 3]);
+    assert.equal('x-size' in prod, false);
+  });
+
   test('a relative file is read from the current directory and reported absolute in file', async () => {
     const r = await loadServiceManifest('manifests/service.yml', undefined, {});
     assert.equal(r.file, resolve('manifests/service.yml'));
