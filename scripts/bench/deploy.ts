@@ -50,7 +50,8 @@ async function deployOnce(fake: FakeAws, o: { env?: string; manifest?: string; l
   const ms = performance.now() - started;
   const exit = child.exited();
   if (child.process.exitCode !== 0) {
-    throw new Error(`deploy-ecs against the fake AWS ${exit}:\n${output.slice(-15).join('\n')}`);
+    const why = output.filter((l) => l.startsWith('error:')).at(-1) ?? output.at(-1) ?? '';
+    throw new Error(`deploy-ecs against the fake AWS ${exit}${why ? ` (${why})` : ''}\n${output.slice(-15).join('\n')}`);
   }
   const calls = fake.requests.slice(before);
   return { calls: calls.length, writes: calls.filter((c) => !isReadOperation(c.operation)).length, ms };

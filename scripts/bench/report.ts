@@ -35,6 +35,8 @@ export interface DeployFigures {
 export interface BenchReport {
   date: string;
   machine: string;
+  /** 1-minute load average when the run started: other work on the machine skews every figure */
+  loadAverage: number;
   node: string;
   docker?: string;
   duration: number;
@@ -57,7 +59,7 @@ const seconds = (n: number) => `${(n / 1000).toFixed(2)} s`;
 export function renderReport(r: BenchReport): string {
   const out: string[] = [];
   out.push('# Benchmark report', '');
-  out.push(`Measured ${r.date} on ${r.machine}, Node ${r.node}${r.docker ? `, Docker ${r.docker}` : ''}.`);
+  out.push(`Measured ${r.date} on ${r.machine} (load average ${r.loadAverage.toFixed(2)} at the start), Node ${r.node}${r.docker ? `, Docker ${r.docker}` : ''}.`);
   out.push(`Every load run: ${r.duration} s, ${r.connections} connections, autocannon on loopback, each server in its own process.`);
   out.push('Rerun with `make bench` (options: `DURATION=<seconds per load run>`, `CONNECTIONS=<n>`).', '');
 

@@ -27,6 +27,7 @@ export interface BenchOptions {
 /** Every figure in one run, so they are comparable; writes the Markdown report and returns it. */
 export async function runBench(o: BenchOptions): Promise<string> {
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const loadAverage = os.loadavg()[0] ?? 0;
   // JIT warm-up before each measured run, not counted: long enough to matter, short next to the run
   const warmup = Math.min(2, Math.max(1, Math.round(o.duration / 5)));
   const load = { duration: o.duration, connections: o.connections };
@@ -77,6 +78,7 @@ export async function runBench(o: BenchOptions): Promise<string> {
   const report: BenchReport = {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     machine: machine(),
+    loadAverage,
     node: process.versions.node,
     ...(dockerUp ? { docker: dockerVersion() } : {}),
     duration: o.duration,
