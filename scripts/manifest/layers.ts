@@ -100,12 +100,13 @@ export async function loadLayers(file: string, schema: SchemaName, env: string |
   if (fallback !== undefined && !names.includes(fallback)) {
     at(['defaultEnvironment'], `"${fallback}" is not one of the environments${names.length ? ` (${names.join(', ')})` : ' — this file defines none under environments:'}${didYouMean(fallback, names)}`);
   }
-  let chosen = env ?? fallback ?? 'default';
-  if (env !== undefined && env !== 'default' && !names.includes(env)) {
+  // `default` is always there and changes nothing; a bad choice is reported and checking goes on with it.
+  let chosen = env ?? (fallback !== undefined && names.includes(fallback) ? fallback : 'default');
+  if (chosen !== 'default' && !names.includes(chosen)) {
     const where: Path = names.length ? ['environments'] : [];
-    at(where, `unknown environment "${env}" (from ENV) — ${names.length ? `this file defines ${names.join(', ')}` : 'this file defines no environments; leave ENV unset'}${didYouMean(env, names)}`, 'key');
+    at(where, `unknown environment "${chosen}" (from ENV) — ${names.length ? `this file defines ${names.join(', ')}` : 'this file defines no environments; leave ENV unset'}${didYouMean(chosen, names)}`, 'key');
     chosen = 'default';
-  } else if (!names.includes(chosen)) chosen = env ?? 'default';
+  }
 
   // Unset variables matter only where this deploy reads them: the base and the chosen environment.
   for (const u of unresolved) {

@@ -52,11 +52,12 @@ export async function readSource(file: string): Promise<ReadResult> {
   for (const e of [...doc.errors, ...doc.warnings]) {
     const p = yamlProblem(source, e, at);
     // One broken line often yields several parser errors; the first one says it.
-    if (lines.has(p.line!) && e.code !== 'DUPLICATE_KEY') continue;
-    lines.add(p.line!);
+    if (lines.has(p.line) && e.code !== 'DUPLICATE_KEY') continue;
+    lines.add(p.line);
     problems.push(p);
   }
-  for (const extra of list.slice(1)) {
+  // A trailing `---` with nothing after it is harmless; a second document with content is not.
+  for (const extra of list.slice(1).filter((d) => d.contents !== null)) {
     const pos = at(extra.range[0]);
     problems.push({ file, ...pos, path: '', message: 'a second YAML document (after ---) — a manifest is one document; remove the --- line and what follows or move it to its own file' });
   }
@@ -70,7 +71,7 @@ export async function readSource(file: string): Promise<ReadResult> {
   return { source, problems };
 }
 
-function yamlProblem(source: Source, e: YAMLError, at: (offset: number) => Position): Problem {
+function yamlProblem(source: Source, e: YAMLError, at: (offset: number) => Position): Problem & Position {
   const pos = at(e.pos[0]);
   // In a file that does not parse, the field around a syntax error is a guess; a duplicate key's is not.
   const path = e.code === 'DUPLICATE_KEY' ? formatPath(pathAtOffset(source.doc, e.pos[0])) : '';
