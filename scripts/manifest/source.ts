@@ -42,7 +42,7 @@ export async function readSource(file: string): Promise<ReadResult> {
   const at = (offset: number): Position => lineCounter.linePos(offset);
   const list = Array.isArray(docs) ? docs : [];
   const doc = list[0];
-  if (!doc || doc.contents === null) {
+  if (!doc || isEmpty(doc.contents)) {
     // Nothing but comments or whitespace (parseAllDocuments gives an empty stream for those).
     return { problems: [{ file, line: 1, col: 1, path: '', message: 'the file is empty — a manifest needs at least its required fields (see manifests/schema/)' }] };
   }
@@ -57,7 +57,7 @@ export async function readSource(file: string): Promise<ReadResult> {
     problems.push(p);
   }
   // A trailing `---` with nothing after it is harmless; a second document with content is not.
-  for (const extra of list.slice(1).filter((d) => d.contents !== null)) {
+  for (const extra of list.slice(1).filter((d) => !isEmpty(d.contents))) {
     const pos = at(extra.range[0]);
     problems.push({ file, ...pos, path: '', message: 'a second YAML document (after ---) — a manifest is one document; remove the --- line and what follows or move it to its own file' });
   }
@@ -69,6 +69,10 @@ export async function readSource(file: string): Promise<ReadResult> {
     }
   }
   return { source, problems };
+}
+
+function isEmpty(node: unknown): boolean {
+  return node === null || (isScalar(node) && node.value === null && !node.tag);
 }
 
 function yamlProblem(source: Source, e: YAMLError, at: (offset: number) => Position): Problem & Position {

@@ -131,6 +131,10 @@ describe('a valid service manifest resolves to the values later steps use', () =
     assert.equal('x-size' in prod, false);
   });
 
+  test('document markers around the one document are accepted', async () => {
+    assert.equal((await loadServiceManifest(valid('document-markers.yml'), undefined, {})).name, 'marked');
+  });
+
   test('a relative file is read from the current directory and reported absolute in file', async () => {
     const r = await loadServiceManifest('manifests/service.yml', undefined, {});
     assert.equal(r.file, resolve('manifests/service.yml'));
