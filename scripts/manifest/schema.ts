@@ -114,7 +114,7 @@ function pointerToPath(root: unknown, pointer: string): Path {
   return path;
 }
 
-export function describeValue(v: unknown): string {
+function describeValue(v: unknown): string {
   if (v === null || v === undefined) return 'nothing (an empty value)';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a map';
