@@ -77,8 +77,9 @@ function isEmpty(node: unknown): boolean {
 
 function yamlProblem(source: Source, e: YAMLError, at: (offset: number) => Position): Problem & Position {
   const pos = at(e.pos[0]);
-  // In a file that does not parse, the field around a syntax error is a guess; a duplicate key's is not.
-  const path = e.code === 'DUPLICATE_KEY' ? formatPath(pathAtOffset(source.doc, e.pos[0])) : '';
+  // In a file that does not parse, the field around a syntax error is a guess; a duplicate key's
+  // or an unknown tag's (the file parsed) is not.
+  const path = e.code === 'DUPLICATE_KEY' || e.name === 'YAMLWarning' ? formatPath(pathAtOffset(source.doc, e.pos[0])) : '';
   const firstLine = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+.*$/, '');
   const message = yamlMessages[e.code]?.(source, e) ?? `YAML syntax: ${firstLine} — check the indentation, quotes and brackets on this line and the one before`;
   return { file: source.file, ...pos, path, message };

@@ -34,6 +34,9 @@ const cases: Case[] = [
   { name: 'cpu-not-fargate', problems: [
     '4:6: cpu: must be one of 256, 512, 1024, 2048, 4096, 8192, 16384; got the number 300',
   ] },
+  { name: 'custom-tag', problems: [
+    '4:6: cpu: YAML: Unresolved tag: !Ref — manifests take plain values, no custom tags',
+  ] },
   { name: 'default-environment-unknown', problems: [
     '4:21: defaultEnvironment: "staging" is not one of the environments (test, prod)',
   ] },
