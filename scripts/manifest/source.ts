@@ -123,10 +123,11 @@ export function pathAtOffset(doc: Document.Parsed, offset: number): Path {
   let node: unknown = doc.contents;
   for (;;) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => contains(p.key, offset) || contains(p.value, offset));
+      // The span from key to value end also holds what sits between them (`:`, a tag, an anchor).
+      const pair = node.items.find((p) => within(p.key, p.value, offset));
       if (!pair) return path;
       path.push(keyOf(pair));
-      if (contains(pair.key, offset)) return path;
+      if (!contains(pair.value, offset)) return path;
       node = pair.value;
     } else if (isSeq(node)) {
       const i = node.items.findIndex((n) => contains(n, offset));
@@ -135,6 +136,12 @@ export function pathAtOffset(doc: Document.Parsed, offset: number): Path {
       node = node.items[i];
     } else return path;
   }
+}
+
+function within(from: unknown, to: unknown, offset: number): boolean {
+  const start = (from as Node | null)?.range?.[0];
+  const end = ((to ?? from) as Node | null)?.range?.[1];
+  return start !== undefined && end !== undefined && start <= offset && offset < Math.max(end, start + 1);
 }
 
 function contains(node: unknown, offset: number): boolean {
