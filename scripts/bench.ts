@@ -9,6 +9,7 @@ import { commonOptions, runMain } from './lib/cli.ts';
 import { UserError, message } from './lib/errors.ts';
 import { loadServiceManifest } from './manifest/index.ts';
 import { runBench } from './bench/run.ts';
+import { exitCleanlyOnInterrupt } from './local/cleanup.ts';
 
 function positive(name: string, fallback: number, max: number): number {
   const raw = process.env[name]?.trim();
@@ -21,6 +22,7 @@ function positive(name: string, fallback: number, max: number): number {
 const truthy = (v: string | undefined) => !!v && v !== '0' && v.toLowerCase() !== 'false';
 
 await runMain(async () => {
+  exitCleanlyOnInterrupt();
   const options = commonOptions('manifests/service.yml');
   const duration = positive('DURATION', 10, 600);
   const connections = positive('CONNECTIONS', 50, 1000);

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { ToolError, message } from '../lib/errors.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { buildArgs, containerMemory, hostPlatform, imageSize, localImageTag, removeContainer, runArgs } from '../local/docker.ts';
+import { atInterrupt } from '../local/cleanup.ts';
 import { freePort, waitFor200 } from '../local/ports.ts';
 import { loadRun, type LoadResult } from './load.ts';
 import type { ContainerFigures } from './report.ts';
@@ -35,6 +36,7 @@ export async function containerBench(service: ResolvedService, o: { duration: nu
   const port = await freePort();
   const name = `lambda2fargate-bench-${process.pid}`;
   await removeContainer(name);
+  const forget = atInterrupt(() => removeContainer(name));
   try {
     const url = `http://127.0.0.1:${port}/`;
     const started = performance.now();
@@ -53,6 +55,7 @@ export async function containerBench(service: ResolvedService, o: { duration: nu
     };
   } finally {
     await removeContainer(name);
+    forget();
   }
 }
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isReadOperation } from '../lib/aws.ts';
 import { startChild, nodeTs } from '../local/children.ts';
+import { atInterrupt } from '../local/cleanup.ts';
 import type { DeployFigures, DeployRun } from './report.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -28,12 +29,14 @@ export async function loadFakeAws(): Promise<StartFakeAws> {
 export async function deployBench(o: { docker: boolean; env?: string; manifest?: string; log?: (line: string) => void }): Promise<DeployFigures> {
   const startFakeAws = await loadFakeAws();
   const fake = await startFakeAws({ docker: o.docker, registry: o.docker });
+  const forget = atInterrupt(() => fake.stop());
   try {
     const first = await deployOnce(fake, o);
     const noop = await deployOnce(fake, o);
     return { first, noop };
   } finally {
     await fake.stop();
+    forget();
   }
 }
 
@@ -46,7 +49,9 @@ async function deployOnce(fake: FakeAws, o: { env?: string; manifest?: string; l
   if (o.manifest) env.MANIFEST = o.manifest;
   const started = performance.now();
   const child = startChild({ name: 'deploy-ecs', command, args, env, cwd: ROOT, onLine: (line) => { output.push(line); o.log?.(line); } });
+  const forget = atInterrupt(() => child.stop());
   await child.done;
+  forget();
   const ms = performance.now() - started;
   const exit = child.exited();
   if (child.process.exitCode !== 0) {

@@ -44,7 +44,7 @@ export async function runBench(o: BenchOptions): Promise<string> {
       const result = await loadRun({ url: started.url, ...load });
       rows.push({ name: s.name, what: s.what, result });
     } finally {
-      await started.child.stop();
+      await started.stop();
     }
   }
 

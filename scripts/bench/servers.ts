@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { startChild, nodeTs, type Child } from '../local/children.ts';
+import { atInterrupt } from '../local/cleanup.ts';
 import { freePort, waitFor200 } from '../local/ports.ts';
 import { ToolError, message } from '../lib/errors.ts';
 
@@ -26,6 +27,7 @@ export const SERVERS: BenchServer[] = [
 export interface Started {
   url: string;
   child: Child;
+  stop: () => Promise<void>;
 }
 
 /** A server in its own process, so it never shares an event loop with the load generator. */
@@ -45,11 +47,16 @@ export async function startServer(s: BenchServer): Promise<Started> {
     quietStdout: true,
   });
   const url = `http://127.0.0.1:${port}/`;
+  const forget = atInterrupt(() => child.stop());
+  const stop = async () => {
+    await child.stop();
+    forget();
+  };
   try {
     await waitFor200(url, { timeoutMs: 30_000, gaveUp: child.exited });
   } catch (err) {
-    await child.stop();
+    await stop();
     throw new ToolError(message(`bench server "${s.name}"`, `${(err as Error).message}${errors.length ? `\n${errors.slice(-10).join('\n')}` : ''}`, `run \`PORT=3000 npx tsx ${s.script}\` to see why`));
   }
-  return { url, child };
+  return { url, child, stop };
 }

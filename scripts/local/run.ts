@@ -47,38 +47,60 @@ export async function runLocal(o: LocalOptions): Promise<number> {
       throw new ToolError(message(`container ${containerName}`, 'still there after `docker rm --force`', `remove it with \`docker rm -f ${containerName}\``));
     }
   };
+  const portsLeftBusy = async () => {
+    const busy = [];
+    for (const port of [o.ecsPort, o.lambdaPort]) if (!(await isPortFree(o.host, port))) busy.push(port);
+    if (busy.length > 0) throw new ToolError(message('make local', `port ${busy.join(' and ')} still in use after stopping`, 'see `ss -ltnp`'));
+  };
 
-  const ended = new Promise<string>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => resolve(signal);
+  // Ctrl-C may come at any point, the image build included: it aborts what is under way.
+  const interrupt = new AbortController();
+  const ended = new Promise<NodeJS.Signals>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      interrupt.abort(signal);
+      resolve(signal);
+    };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   });
+  const unlessInterrupted = <T>(work: Promise<T>): Promise<T> =>
+    Promise.race([work, ended.then((signal): never => { throw new Interrupted(signal); })]);
 
   try {
-    const ecs = o.noDocker ? startNodeServer(o) : await startContainer(o, out, (name) => (containerName = name));
-    children.push(ecs);
-    const lambda = startLambdaEndpoint(o);
-    children.push(lambda);
     const ecsUrl = `http://${o.host}:${o.ecsPort}`;
     const lambdaUrl = `http://${o.host}:${o.lambdaPort}`;
-    const died = () => children.map((c) => (c.exited() ? `${c.name} ${c.exited()}` : undefined)).find(Boolean);
-    await Promise.all([
-      // the health path logs no request line, and Docker relays the server's lines late
-      waitFor200(`${ecsUrl}${o.service.healthcheck?.path ?? '/'}`, { timeoutMs: 90_000, gaveUp: died }),
-      waitFor200(`${lambdaUrl}/`, { timeoutMs: 30_000, gaveUp: died }),
-    ]).catch((err: unknown) => {
-      throw new ToolError(message('make local', (err as Error).message, 'see the lines above for why'));
-    });
-
-    showRequests = true;
-    out('');
-    out(`  Lambda (local Function URL): ${lambdaUrl}/`);
-    out(`  ECS    (${o.noDocker ? 'container server on Node, NO_DOCKER=1' : `container ${containerName}`}): ${ecsUrl}/`);
-    out('');
-    for (const [name, url] of [['lambda', lambdaUrl], ['ecs', ecsUrl]] as const) {
-      const res = await fetch(`${url}/`);
-      out(`  curl ${url}/  →  ${res.status} ${(await res.text()).trim()}`);
-      if (res.status !== 200) throw new ToolError(message(`GET ${url}/ (${name})`, `answered ${res.status}`, 'see its log lines above'));
+    try {
+      const ecs = o.noDocker
+        ? startNodeServer(o)
+        : await unlessInterrupted(startContainer(o, out, interrupt.signal, (name) => (containerName = name)));
+      children.push(ecs);
+      children.push(startLambdaEndpoint(o));
+      const died = () => children.map((c) => (c.exited() ? `${c.name} ${c.exited()}` : undefined)).find(Boolean);
+      await unlessInterrupted(
+        Promise.all([
+          // the health path logs no request line, and Docker relays the server's lines late
+          waitFor200(`${ecsUrl}${o.service.healthcheck?.path ?? '/'}`, { timeoutMs: 90_000, gaveUp: died }),
+          waitFor200(`${lambdaUrl}/`, { timeoutMs: 30_000, gaveUp: died }),
+        ]).catch((err: unknown) => {
+          throw new ToolError(message('make local', (err as Error).message, 'see the lines above for why'));
+        }),
+      );
+      showRequests = true;
+      out('');
+      out(`  Lambda (local Function URL): ${lambdaUrl}/`);
+      out(`  ECS    (${o.noDocker ? 'container server on Node, NO_DOCKER=1' : `container ${containerName}`}): ${ecsUrl}/`);
+      out('');
+      for (const [name, url] of [['lambda', lambdaUrl], ['ecs', ecsUrl]] as const) {
+        const res = await unlessInterrupted(fetch(`${url}/`));
+        out(`  curl ${url}/  →  ${res.status} ${(await res.text()).trim()}`);
+        if (res.status !== 200) throw new ToolError(message(`GET ${url}/ (${name})`, `answered ${res.status}`, 'see its log lines above'));
+      }
+    } catch (err) {
+      if (!interrupt.signal.aborted) throw err;
+      out(`${String(interrupt.signal.reason)}: stopped before both halves were up.`);
+      await stopAll();
+      await portsLeftBusy();
+      return 130;
     }
     out('');
     out('Both halves are running; a line per request follows. Press Ctrl-C to stop.');
@@ -86,19 +108,22 @@ export async function runLocal(o: LocalOptions): Promise<number> {
     const childDied = Promise.race(children.map((c) => c.done.then(() => c)));
     const first = await Promise.race([ended, childDied]);
     if (typeof first !== 'string') {
-      if (stopping) return 0;
       throw new ToolError(message(`the ${first.name} server`, `stopped by itself (${first.exited()})`, 'see its log lines above'));
     }
     out('');
     out(`${first}: stopping both halves…`);
     await stopAll();
-    const busy = [];
-    for (const port of [o.ecsPort, o.lambdaPort]) if (!(await isPortFree(o.host, port))) busy.push(port);
-    if (busy.length > 0) throw new ToolError(message('make local', `port ${busy.join(' and ')} still in use after stopping`, 'see `ss -ltnp`'));
+    await portsLeftBusy();
     out(`stopped${containerName ? `: container ${containerName} removed` : ''}; ports ${o.ecsPort} and ${o.lambdaPort} are free.`);
     return 0;
   } finally {
     if (!stopping) await stopAll().catch(() => undefined);
+  }
+}
+
+class Interrupted extends Error {
+  constructor(signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}`);
   }
 }
 
@@ -132,7 +157,7 @@ function startNodeServer(o: LocalOptions): Child {
   return startChild({ name: 'ecs', command, args, env: containerEnvironment(o), cwd: ROOT, onLine: prefixed('ecs') });
 }
 
-async function startContainer(o: LocalOptions, out: (line: string) => void, named: (name: string) => void): Promise<Child> {
+async function startContainer(o: LocalOptions, out: (line: string) => void, signal: AbortSignal, named: (name: string) => void): Promise<Child> {
   const platform = hostPlatform();
   const tag = localImageTag(o.service);
   if (platform !== o.service.platform) {
@@ -141,8 +166,9 @@ async function startContainer(o: LocalOptions, out: (line: string) => void, name
   out(`building ${tag} (docker build --network host --platform ${dockerPlatform(platform)}) …`);
   const started = performance.now();
   try {
-    await execFileP('docker', buildArgs(o.service, tag, platform), { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, timeout: 15 * 60_000 });
+    await execFileP('docker', buildArgs(o.service, tag, platform), { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, timeout: 15 * 60_000, signal });
   } catch (err) {
+    if (signal.aborted) throw err;
     const e = err as { stdout?: string; stderr?: string };
     const tail = `${e.stdout ?? ''}${e.stderr ?? ''}`.trim().split('\n').slice(-25).join('\n');
     throw new ToolError(message(`docker build of ${tag}`, `it failed:\n${tail}\n`, 'fix the Dockerfile or the manifest\'s image.build'), { cause: err });
@@ -151,6 +177,7 @@ async function startContainer(o: LocalOptions, out: (line: string) => void, name
   const name = `lambda2fargate-local-${o.service.name.toLowerCase()}-${o.ecsPort}`;
   // a container left by a run that was killed outright would hold the name
   await removeContainer(name);
+  if (signal.aborted) throw new Interrupted(signal.reason as NodeJS.Signals);
   named(name);
   const args = runArgs(o.service, { name, image: tag, host: o.host, port: o.ecsPort, labels: { 'lambda2fargate.local': o.service.name } });
   out(`starting the container: ${o.service.cpu / 1024} vCPU, ${o.service.memory} MiB, --network host, HOST=${o.host} PORT=${o.ecsPort}`);
