@@ -28,6 +28,7 @@ export async function loadFakeAws(): Promise<StartFakeAws> {
  */
 export async function deployBench(o: { docker: boolean; env?: string; manifest?: string; log?: (line: string) => void }): Promise<DeployFigures> {
   const startFakeAws = await loadFakeAws();
+  // tasks run the pushed image under Docker, pulled from the registry standing in for ECR
   const fake = await startFakeAws({ docker: o.docker, registry: o.docker });
   const forget = atInterrupt(() => fake.stop());
   try {

@@ -66,13 +66,15 @@ export async function runBench(o: BenchOptions): Promise<string> {
   }
   if ('skipped' in container) rows.push({ ...containerRow, what: 'the built image under Docker', result: container });
 
-  log('bench: deploy against the fake AWS (first, then no-op)…');
-  let deploy: BenchReport['deploy'];
-  try {
-    deploy = await deployBench({ docker: dockerUp, ...(o.env ? { env: o.env } : {}), ...(o.manifest ? { manifest: o.manifest } : {}) });
-  } catch (err) {
-    deploy = skipped((err as Error).message.split('\n')[0] ?? 'the deploy failed');
-    log(`bench: deploy not measured: ${(err as Error).message}`);
+  let deploy: BenchReport['deploy'] = skipped(`${noDocker}; deploy-ecs builds and pushes the image with Docker`);
+  if (dockerUp) {
+    log('bench: deploy against the fake AWS (first, then no-op)…');
+    try {
+      deploy = await deployBench({ docker: true, ...(o.env ? { env: o.env } : {}), ...(o.manifest ? { manifest: o.manifest } : {}) });
+    } catch (err) {
+      deploy = skipped((err as Error).message.split('\n')[0] ?? 'the deploy failed');
+      log(`bench: deploy not measured: ${(err as Error).message}`);
+    }
   }
 
   const report: BenchReport = {

@@ -71,6 +71,7 @@ describe('make bench', { concurrency: false }, () => {
     const { report } = await bench('no-docker', { NO_DOCKER: '1' });
     assertCommonFigures(report);
     assert.match(section(report, 'Container'), /Not measured: NO_DOCKER=1 was set\./);
+    assert.match(section(report, 'Deploy'), /Not measured: NO_DOCKER=1 was set; deploy-ecs builds and pushes the image with Docker\./);
     assert.match(row(rows(report, 'Throughput and latency'), /Docker/)[1]!, /not measured: NO_DOCKER=1 was set/);
   });
 });
