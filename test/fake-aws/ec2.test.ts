@@ -28,7 +28,7 @@ describe('fake EC2 through the real SDK', () => {
   after(() => fake.stop());
 
   test('there is one default VPC with a default subnet in each of three zones', async () => {
-    const vpcs = await aws.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }));
+    const vpcs = await aws.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }));
     assert.equal(vpcs.Vpcs?.length, 1);
     assert.equal(vpcs.Vpcs?.[0]?.IsDefault, true);
     vpcId = vpcs.Vpcs?.[0]?.VpcId ?? '';

@@ -298,7 +298,7 @@ export class Ec2 {
           for (const id of ids) if (!this.vpcs.has(id)) throw new AwsError('InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`);
           const all = [...this.vpcs.values()].filter((v) => !ids.length || ids.includes(v.vpcId));
           return {
-            vpcSet: filtered(all, p.Filter, (v) => ({ 'vpc-id': v.vpcId, 'is-default': String(v.isDefault), 'cidr': v.cidrBlock, state: 'available' }), (v) => v.tags).map((v) => ({
+            vpcSet: filtered(all, p.Filter, (v) => ({ 'vpc-id': v.vpcId, isDefault: String(v.isDefault), 'is-default': String(v.isDefault), cidr: v.cidrBlock, state: 'available' }), (v) => v.tags).map((v) => ({
               vpcId: v.vpcId,
               state: 'available',
               cidrBlock: v.cidrBlock,

@@ -156,10 +156,16 @@ export class FakeAws {
     };
   }
 
-  async stop(): Promise<void> {
-    await this.scheduler.shutdown();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  private stopping: Promise<void> | undefined;
+
+  /** Stops every task (and removes its container), then closes the server; safe to call twice. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.scheduler.shutdown();
+      this.server.closeAllConnections();
+      await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    })();
+    return this.stopping;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,4 +1,4 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,19 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Tasks must not outlive a test process that forgot fake.stop(). */
+const orphans = { children: new Set<ChildProcess>(), containers: new Set<string>() };
+process.once('exit', () => {
+  for (const child of orphans.children) child.kill('SIGKILL');
+  if (orphans.containers.size) {
+    try {
+      execFileSync('docker', ['rm', '-f', ...orphans.containers], { stdio: 'ignore', timeout: 30_000 });
+    } catch {
+      // best effort while exiting
+    }
+  }
+});
 
 /** What a task's container needs to run. */
 export interface TaskSpec {
@@ -69,12 +82,14 @@ export class ProcessRunner implements Runner {
     if (spec.port !== undefined) env.PORT = String(spec.port);
     const child = spawn(command, args, { cwd: cwd ?? REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.children.add(child);
+    orphans.children.add(child);
     pipeLines(child.stdout, onLine);
     pipeLines(child.stderr, onLine);
     const exited = new Promise<Exit>((resolve) => {
       child.on('error', (err) => resolve({ code: null, startError: `CannotStartContainerError: ${err.message}` }));
       child.on('exit', (code, signal) => {
         this.children.delete(child);
+        orphans.children.delete(child);
         resolve({ code: code ?? (signal ? 128 + (signal === 'SIGKILL' ? 9 : 15) : null) });
       });
     });
@@ -107,6 +122,7 @@ export class DockerRunner implements Runner {
     for (const [k, v] of Object.entries(env)) args.push('-e', `${k}=${v}`);
     args.push(spec.image, ...(spec.command ?? []));
     this.names.add(name);
+    orphans.containers.add(name);
     try {
       await run('docker', args, { timeout: 120_000 });
     } catch (err) {
@@ -133,5 +149,7 @@ export class DockerRunner implements Runner {
 
   async cleanup(): Promise<void> {
     if (this.names.size) await run('docker', ['rm', '-f', ...this.names]).catch(() => undefined);
+    for (const name of this.names) orphans.containers.delete(name);
+    this.names.clear();
   }
 }
