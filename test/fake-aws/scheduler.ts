@@ -31,9 +31,9 @@ class Addresses {
 }
 
 /** Where a container's health is probed: the URL path in its healthCheck command, else `/`. */
-function probePath(container: Params | undefined): string {
+export function probePath(container: Params | undefined, port: number): string {
   const cmd = ((container?.healthCheck?.command ?? []) as string[]).join(' ');
-  return /https?:\/\/[^/\s]+(\/[^\s'"]*)/.exec(cmd)?.[1] ?? '/';
+  return new RegExp(`:${port}(/[^\\s'"\`)]*)`).exec(cmd)?.[1] ?? /https?:\/\/[^/\s]+(\/[^\s'"]*)/.exec(cmd)?.[1] ?? '/';
 }
 
 /**
@@ -284,7 +284,7 @@ export class Scheduler {
     const { knobs } = this.deps;
     const started = Date.now();
     const strict = !!container.healthCheck;
-    const url = `http://${ip}:${port}${probePath(container)}`;
+    const url = `http://${ip}:${port}${probePath(container, port)}`;
     while (task.lastStatus === 'RUNNING' && task.desiredStatus === 'RUNNING') {
       try {
         const res = await fetch(url, { headers: { connection: 'close' }, signal: AbortSignal.timeout(2000) });
