@@ -1,6 +1,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { HealthCheck, Platform, ResolvedService } from '../manifest/types.ts';
+import type { Platform, ResolvedService } from '../manifest/types.ts';
+import { desiredTaskDefinition } from '../resources/task-definition.ts';
 import { ToolError, message } from '../lib/errors.ts';
 
 const run = promisify(execFile);
@@ -46,49 +47,47 @@ export interface RunOptions {
 }
 
 /**
- * `docker run` arguments for the container as the task definition describes it: the same cpu and
- * memory limits, environment, port and health check. ECS gives tasks their own network interface;
- * here `--network host` and HOST stand in for it.
+ * `docker run` arguments for the container as the task definition describes it — rendered by the
+ * same code deploy-ecs registers — with its cpu and memory limits, environment, health check and
+ * init process. ECS gives each task its own network interface; here `--network host` and HOST
+ * (an address of this machine instead of 0.0.0.0) stand in for it, and PORT is the local port.
  */
 export function runArgs(service: ResolvedService, o: RunOptions): string[] {
+  const local: ResolvedService = { ...service, image: { ...service.image, port: o.port } };
+  const { doc } = desiredTaskDefinition(local, { image: o.image, executionRoleArn: 'local', region: 'local' });
+  const container = doc.containerDefinitions?.[0];
+  if (!container) throw new ToolError(message('task definition', 'it has no container', 'report this as a bug'));
   const args = ['run', '--rm', '--name', o.name, '--network', 'host'];
   if (o.detach) args.push('--detach');
+  if (container.linuxParameters?.initProcessEnabled) args.push('--init');
   for (const [k, v] of Object.entries(o.labels ?? {})) args.push('--label', `${k}=${v}`);
   // ECS cpu units: 1024 = one vCPU
-  args.push('--cpus', String(service.cpu / 1024), '--memory', `${service.memory}m`);
-  const env: Record<string, string> = { ...service.variables, PORT: String(o.port), HOST: o.host };
+  args.push('--cpus', String(Number(doc.cpu) / 1024), '--memory', `${doc.memory}m`);
+  const env: Record<string, string> = {};
+  for (const { name, value } of container.environment ?? []) if (name) env[name] = value ?? '';
+  env.HOST = o.host;
+  // the server answers its health path itself; the task definition relies on the default /healthz
   if (service.healthcheck?.path) env.HEALTH_PATH = service.healthcheck.path;
   for (const [k, v] of Object.entries(env)) args.push('--env', `${k}=${v}`);
-  if (service.healthcheck) args.push(...healthArgs(service.healthcheck, o.host, o.port));
+  const h = container.healthCheck;
+  const cmd = h?.command ? healthCmd(h.command) : undefined;
+  if (h && cmd) {
+    args.push('--health-cmd', cmd);
+    if (h.interval !== undefined) args.push('--health-interval', `${h.interval}s`);
+    if (h.timeout !== undefined) args.push('--health-timeout', `${h.timeout}s`);
+    if (h.retries !== undefined) args.push('--health-retries', String(h.retries));
+    if (h.startPeriod !== undefined) args.push('--health-start-period', `${h.startPeriod}s`);
+  }
   args.push(o.image);
   return args;
 }
 
-export function healthArgs(h: HealthCheck, host: string, port: number): string[] {
-  const cmd = healthCommand(h, host, port);
-  if (!cmd) return [];
-  return [
-    '--health-cmd', cmd,
-    '--health-interval', `${h.interval}s`,
-    '--health-timeout', `${h.timeout}s`,
-    '--health-retries', String(h.retries),
-    '--health-start-period', `${h.startPeriod}s`,
-  ];
-}
-
-/** The shell command Docker runs; an HTTP path is probed with the image's own node. */
-export function healthCommand(h: HealthCheck, host: string, port: number): string | undefined {
-  if (h.command && h.command.length > 0) {
-    const [kind, ...rest] = h.command;
-    if (kind === 'CMD-SHELL') return rest.join(' ');
-    if (kind === 'CMD') return rest.map(shellQuote).join(' ');
-    return h.command.map(shellQuote).join(' ');
-  }
-  if (h.path) {
-    const url = `http://${host}:${port}${h.path}`;
-    return `node -e "fetch('${url}').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"`;
-  }
-  return undefined;
+/** ECS health commands ("CMD-SHELL", …) or ("CMD", …) as the one shell string `docker run` takes. */
+export function healthCmd(command: string[]): string | undefined {
+  const [kind, ...rest] = command;
+  if (kind === 'CMD-SHELL') return rest.join(' ');
+  if (kind === 'CMD') return rest.map(shellQuote).join(' ');
+  return command.length > 0 ? command.map(shellQuote).join(' ') : undefined;
 }
 
 function shellQuote(s: string): string {

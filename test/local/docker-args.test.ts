@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
-import { buildArgs, dockerPlatform, healthCommand, hostPlatform, localImageTag, parseSize, runArgs } from '../../scripts/local/docker.ts';
+import { buildArgs, dockerPlatform, healthCmd, hostPlatform, localImageTag, parseSize, runArgs } from '../../scripts/local/docker.ts';
 import { formatLogLine } from '../../scripts/local/log-lines.ts';
 import { lambdaEnvironment } from '../../scripts/local/lambda-env.ts';
 import { portFromEnv } from '../../scripts/local/ports.ts';
@@ -29,19 +29,28 @@ test('docker run carries the health check timings in seconds', () => {
   assert.deepEqual(flag('--health-start-period'), ['5s']);
 });
 
-test('a health check path becomes a node fetch of that path that exits non-zero unless it answers 2xx', () => {
-  const cmd = healthCommand({ path: '/healthz', interval: 1, timeout: 1, retries: 1, startPeriod: 0 }, '127.0.0.1', 3000);
+test('a health check path becomes the task definition\'s node fetch, which exits non-zero unless the server answers', () => {
+  const cmd = flag('--health-cmd')[0];
   assert.ok(cmd);
-  assert.match(cmd, /fetch\('http:\/\/127\.0\.0\.1:3000\/healthz'\)/);
-  // the command must parse as shell and run as node: a closed port makes it exit 1
-  assert.throws(() => execFileSync('sh', ['-c', cmd.replace(':3000', ':1')], { stdio: 'ignore' }), (e: { status?: number }) => e.status === 1);
+  assert.match(cmd, /fetch\(.*:8080\/healthz'\)/);
+  // it must parse as shell and run as node: nothing listens on port 1, so it exits 1
+  assert.throws(
+    () => execFileSync('sh', ['-c', cmd.replace(':8080', ':1')], { stdio: 'ignore', env: { ...process.env, HOST: '127.0.0.1' } }),
+    (e: { status?: number }) => e.status === 1,
+  );
+});
+
+test('the container runs with an init process, as the task definition asks', () => {
+  assert.ok(run.includes('--init'));
 });
 
 test('health check commands keep CMD-SHELL as written and shell-quote CMD arguments', () => {
-  const base = { interval: 1, timeout: 1, retries: 1, startPeriod: 0 };
-  assert.equal(healthCommand({ ...base, command: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'] }, 'h', 1), 'curl -f http://localhost/ || exit 1');
-  assert.equal(healthCommand({ ...base, command: ['CMD', 'node', '-e', "process.exit(0)"] }, 'h', 1), "node -e 'process.exit(0)'");
+  assert.equal(healthCmd(['CMD-SHELL', 'curl -f http://localhost/ || exit 1']), 'curl -f http://localhost/ || exit 1');
+  assert.equal(healthCmd(['CMD', 'node', '-e', 'process.exit(0)']), "node -e 'process.exit(0)'");
   assert.equal(runArgs(sampleService({ healthcheck: undefined }), { name: 'c', image: 'i', host: 'h', port: 1 }).includes('--health-cmd'), false);
+  const custom = runArgs(sampleService({ healthcheck: { command: ['CMD', 'true'], interval: 7, timeout: 2, retries: 1, startPeriod: 0 } }), { name: 'c', image: 'i', host: 'h', port: 1 });
+  assert.equal(custom[custom.indexOf('--health-cmd') + 1], 'true');
+  assert.equal(custom[custom.indexOf('--health-interval') + 1], '7s');
 });
 
 test('the build runs on the host network for the given platform with the manifest build args and target', () => {
