@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { contentTag, gitTag } from '../../scripts/resources/image.ts';
 import { isRoleNotReady, retryWhileRoleNotReady } from '../../scripts/resources/retry.ts';
 import { judge } from '../../scripts/resources/wait.ts';
+import type { Deployment } from '@aws-sdk/client-ecs';
 
 function gitRepo(): string {
   const dir = mkdtempSync(join(tmpdir(), 'l2f-git-'));
@@ -59,7 +60,8 @@ test('the role retry is bounded: it retries the rejection, then gives up with it
 });
 
 test('the rollout is done when our deployment is PRIMARY and COMPLETED, failed on FAILED or a rollback, else pending', () => {
-  const d = (taskDefinition: string, status: string, rolloutState?: string, extra = {}) => ({ taskDefinition, status, rolloutState, runningCount: 1, desiredCount: 1, ...extra });
+  const d = (taskDefinition: string, status: string, rolloutState?: string, extra = {}): Deployment =>
+    ({ taskDefinition, status, rolloutState, runningCount: 1, desiredCount: 1, ...extra }) as Deployment;
   assert.equal(judge({ deployments: [d('td:2', 'PRIMARY', 'COMPLETED')] }, 'td:2').state, 'done');
   assert.equal(judge({ deployments: [d('td:2', 'PRIMARY', 'IN_PROGRESS'), d('td:1', 'ACTIVE', 'COMPLETED')] }, 'td:2').state, 'pending');
   const failed = judge({ deployments: [d('td:2', 'PRIMARY', 'FAILED', { rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' })] }, 'td:2');
