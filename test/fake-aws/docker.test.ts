@@ -15,7 +15,6 @@ import { CreateServiceCommand, DeleteServiceCommand, DescribeTasksCommand, ListT
 import { DescribeNetworkInterfacesCommand } from '@aws-sdk/client-ec2';
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { dockerAvailable, requireDocker } from '../support/docker.ts';
-import { hex } from './common.ts';
 import { startFakeAws, type FakeAws } from './index.ts';
 import { rejection, sdkClients, waitFor } from './sdk.ts';
 import { prepare, waitForRollout } from './ecs-fixture.ts';
@@ -26,10 +25,10 @@ const SERVER = `require('http').createServer((q, s) => { console.log(q.method + 
 describe('fake AWS with Docker tasks and a registry-backed ECR', () => {
   let fake: FakeAws | undefined;
   let aws: ReturnType<typeof sdkClients>;
-  const namespace = `fake-${hex(4)}`;
+  let namespace = '';
   before(async () => {
     if (!dockerAvailable()) return;
-    fake = await startFakeAws({ docker: true, registry: { namespace } });
+    fake = await startFakeAws({ docker: true, registry: true });
     aws = sdkClients(fake);
   });
   after(async () => {
@@ -40,7 +39,8 @@ describe('fake AWS with Docker tasks and a registry-backed ECR', () => {
     if (!requireDocker(t) || !fake) return;
     const repo = await aws.ecr.send(new CreateRepositoryCommand({ repositoryName: 'hello-docker' }));
     const uri = repo.repository?.repositoryUri ?? '';
-    assert.equal(uri, `127.0.0.1:5001/${namespace}/hello-docker`);
+    namespace = /^127\.0\.0\.1:5001\/(fake-[0-9a-f]{8})\/hello-docker$/.exec(uri)?.[1] ?? '';
+    assert.ok(namespace, `${uri} is under a per-fake namespace of the registry`);
     const auth = (await aws.ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData?.[0];
     assert.equal(auth?.proxyEndpoint, 'http://127.0.0.1:5001');
     const [user, password] = Buffer.from(auth?.authorizationToken ?? '', 'base64').toString().split(':');

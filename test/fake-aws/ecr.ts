@@ -70,6 +70,14 @@ export class Ecr {
     return images.some((i) => i.digest === ref || i.tags.includes(ref ?? ''));
   }
 
+  /** The registry outlives the fake: delete what its repositories still hold. */
+  async cleanupRegistry(): Promise<void> {
+    if (!this.registry) return;
+    for (const name of this.repositories.keys()) {
+      for (const img of await this.registry.images(name).catch(() => [])) await this.registry.deleteManifest(name, img.digest).catch(() => false);
+    }
+  }
+
   private async deleteImage(repo: string, digest: string): Promise<void> {
     if (this.registry) await this.registry.deleteManifest(repo, digest);
     else this.memory.set(repo, (this.memory.get(repo) ?? []).filter((i) => i.digest !== digest));

@@ -111,6 +111,26 @@ describe('fake AWS faults: throttling, injected failures, IAM propagation, circu
     assert.equal(later.pendingCount, 0);
   });
 
+  test('the real container server with a HANDLER that does not load exits 1 and trips the breaker (no rollback)', async () => {
+    const broken = await registerTaskDef(aws, 'faults', env.roleArn, { HANDLER: '/nonexistent.handler' });
+    await aws.ecs.send(
+      new CreateServiceCommand({
+        cluster: env.cluster,
+        serviceName: 'badhandler',
+        taskDefinition: broken,
+        desiredCount: 1,
+        networkConfiguration: env.network,
+        deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: false } },
+      }),
+    );
+    const s = await waitForRollout(aws, env.cluster, 'badhandler', 'FAILED');
+    assert.equal(s.runningCount, 0);
+    const stopped = (await aws.ecs.send(new ListTasksCommand({ cluster: env.cluster, serviceName: 'badhandler', desiredStatus: 'STOPPED' }))).taskArns ?? [];
+    const task = (await aws.ecs.send(new DescribeTasksCommand({ cluster: env.cluster, tasks: stopped }))).tasks?.find((t) => t.lastStatus === 'STOPPED');
+    assert.equal(task?.containers?.[0]?.exitCode, 1);
+    assert.equal(task?.stopCode, 'EssentialContainerExited');
+  });
+
   test('a task whose log group is missing fails to start with the awslogs ResourceInitializationError', async () => {
     const td = await registerTaskDef(aws, 'nologs', env.roleArn);
     await aws.ecs.send(new CreateServiceCommand({ cluster: env.cluster, serviceName: 'nologs', taskDefinition: td, desiredCount: 1, networkConfiguration: env.network }));

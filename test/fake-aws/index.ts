@@ -162,6 +162,7 @@ export class FakeAws {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await this.scheduler.shutdown();
+      await this.ecr.cleanupRegistry();
       this.server.closeAllConnections();
       await new Promise<void>((resolve) => this.server.close(() => resolve()));
     })();

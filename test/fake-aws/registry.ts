@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 export interface RegistryOptions {
@@ -6,7 +7,10 @@ export interface RegistryOptions {
   user?: string;
   password?: string;
   passwordFile?: string;
-  /** put every repository under `<namespace>/` in the registry, so parallel fakes never share one */
+  /**
+   * every repository lives under `<namespace>/` in the registry, so each fake starts with an empty
+   * ECR even though the registry outlives it (default `fake-<random>`; '' for none)
+   */
   namespace?: string;
 }
 
@@ -37,7 +41,7 @@ export class Registry {
     this.address = opts.address ?? '127.0.0.1:5001';
     this.user = opts.user ?? 'AWS';
     this.password = opts.password ?? readFileSync(opts.passwordFile ?? '/tmp/docker-env/registry/password', 'utf8').trim();
-    this.namespace = opts.namespace ?? '';
+    this.namespace = opts.namespace ?? `fake-${randomBytes(4).toString('hex')}`;
   }
 
   path(repo: string): string {
