@@ -127,6 +127,7 @@ export async function deploy(svc: ResolvedService, opts: DeployOptions): Promise
       return applyTaskDefinition(aws, plan, log);
     });
 
+    const beforeService = new Date();
     const servicePlan = await step(7, 'service', async () => {
       const desired = desiredService(svc, { taskDefinition: taskDefinitionArn, subnets: pre.network.subnets.map((s) => s.id), securityGroupId: sg });
       const plan = planService(await findService(aws, svc), desired);
@@ -134,11 +135,12 @@ export async function deploy(svc: ResolvedService, opts: DeployOptions): Promise
       if (!dryRun) await applyService(aws, plan, log);
       return plan;
     });
-    const deployedAt = new Date(Date.now() - 2000);
+    // a no-op run has no news: older events (allowing 1s of clock skew) are history
+    const deployedAt = new Date(Date.now() + 1000);
 
     if (!dryRun) {
       await step(8, 'wait for the rollout', async () => {
-        const r = await waitForRollout(aws, svc, { taskDefinitionArn, since: deployedAt, timeoutSeconds: svc.deployment.timeout, log });
+        const r = await waitForRollout(aws, svc, { taskDefinitionArn, since: servicePlan.action === 'unchanged' ? deployedAt : beforeService, timeoutSeconds: svc.deployment.timeout, log });
         log(`    rollout COMPLETED in ${r.seconds.toFixed(1)}s: ${r.deployment.runningCount}/${r.deployment.desiredCount} running`);
       });
 

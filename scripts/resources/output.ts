@@ -40,6 +40,6 @@ export function summaryLines(rows: SummaryRow[], timings: StepTiming[]): string[
   return [
     ...table([['resource', 'name', 'result'], ...rows.map((r) => [r.resource, r.name, r.outcome])]),
     '',
-    ...table([['step', 'time'], ...timings.map((t) => [`${t.step}. ${t.title}`, `${t.seconds.toFixed(1)}s`])]),
+    ...table([['step', 'time'], ...timings.map((t) => [`${t.step}. ${t.title}`, `${t.seconds < 10 ? t.seconds.toFixed(2) : t.seconds.toFixed(1)}s`])]),
   ];
 }

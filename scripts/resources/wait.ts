@@ -48,7 +48,7 @@ export function judge(service: Service, taskDefinitionArn: string): Verdict {
 export async function waitForRollout(aws: Aws, svc: ResolvedService, opts: WaitOptions): Promise<WaitResult> {
   const started = performance.now();
   const deadline = started + opts.timeoutSeconds * 1000;
-  const elapsed = () => `+${((performance.now() - started) / 1000).toFixed(0)}s`;
+  const elapsed = () => `+${((performance.now() - started) / 1000).toFixed(1)}s`;
   const seen = new Set<string>();
   let lastProgress = '';
   const pollMs = opts.pollMs ?? pollInterval();
