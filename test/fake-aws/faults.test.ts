@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateServiceCommand, DescribeClustersCommand, DescribeTasksCommand, ListTasksCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { CreateServiceCommand, DeleteServiceCommand, DescribeClustersCommand, DescribeTasksCommand, ListTasksCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
@@ -141,6 +141,27 @@ describe('fake AWS faults: throttling, injected failures, IAM propagation, circu
     });
     assert.match(task.stoppedReason ?? '', /^ResourceInitializationError: .*The specified log group does not exist/);
     assert.equal(task.stopCode, 'TaskFailedToStart');
+  });
+
+  test('an INACTIVE service stays describable, and CreateService with its name makes a new ACTIVE one', async () => {
+    const td = await registerTaskDef(aws, 'faults', env.roleArn);
+    const create = () => aws.ecs.send(new CreateServiceCommand({ cluster: env.cluster, serviceName: 'phoenix', taskDefinition: td, desiredCount: 0, networkConfiguration: env.network }));
+    const first = await create();
+    await aws.ecs.send(new DeleteServiceCommand({ cluster: env.cluster, service: 'phoenix' }));
+    const draining = await rejection(create());
+    assert.equal(draining.message, 'Unable to Start a service that is still Draining.');
+    await waitFor('INACTIVE', async () => (await describeService(aws, env.cluster, 'phoenix')).status === 'INACTIVE');
+    const second = await create();
+    assert.equal(second.service?.status, 'ACTIVE');
+    assert.notEqual(second.service?.createdAt?.getTime(), undefined);
+    assert.ok((second.service?.createdAt?.getTime() ?? 0) >= (first.service?.createdAt?.getTime() ?? 0));
+    assert.equal((await describeService(aws, env.cluster, 'phoenix')).status, 'ACTIVE');
+  });
+
+  test('DescribeTasks reports unknown tasks under failures with reason MISSING', async () => {
+    const out = await aws.ecs.send(new DescribeTasksCommand({ cluster: env.cluster, tasks: ['0123456789abcdef0123456789abcdef'] }));
+    assert.deepEqual(out.tasks, []);
+    assert.equal(out.failures?.[0]?.reason, 'MISSING');
   });
 
   test('the control endpoints answer over HTTP', async () => {
