@@ -39,9 +39,11 @@ export function judge(service: Service, taskDefinitionArn: string): Verdict {
   }
   if (ours.rolloutState === 'FAILED') return { state: 'failed', reason: ours.rolloutStateReason ?? 'the rollout FAILED', deployment: ours };
   if (ours.status !== 'PRIMARY') return { state: 'failed', reason: `ECS rolled back to ${shortTd(primary?.taskDefinition)}`, deployment: ours };
-  if (ours.rolloutState === 'COMPLETED') return { state: 'done', deployment: ours };
+  // a scale-out keeps the COMPLETED deployment: done once its tasks run too
+  const steady = (ours.runningCount ?? 0) === (ours.desiredCount ?? 0) && !ours.pendingCount;
+  if (ours.rolloutState === 'COMPLETED' && steady) return { state: 'done', deployment: ours };
   // no rolloutState (an old API or a stand-in): steady when it is the only deployment and all tasks run
-  if (!ours.rolloutState && deployments.length === 1 && (ours.runningCount ?? 0) === (ours.desiredCount ?? 0)) return { state: 'done', deployment: ours };
+  if (!ours.rolloutState && deployments.length === 1 && steady) return { state: 'done', deployment: ours };
   return { state: 'pending', deployment: ours };
 }
 

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startFakeAws } from '../fake-aws/index.ts';
+import type { FakeAws } from '../fake-aws/index.ts';
+import { locationManifest, output, runDeploy, uniqueName, writeManifest } from './e2e.ts';
+
+// Without Docker: `image.location`, nothing built; the fake runs the project's container server as the task.
+let fake: FakeAws;
+before(async () => {
+  fake = await startFakeAws({});
+});
+after(async () => {
+  await fake?.stop();
+});
+
+const writesSince = (from: number) => fake.requests.slice(from).filter((r) => !/^(Describe|Get|List|BatchGet)/.test(r.operation));
+const ops = (from: number) => writesSince(from).map((r) => r.operation);
+
+test('a first deploy creates everything and the printed URL answers; the rerun writes nothing and says so', async () => {
+  const name = uniqueName('first');
+  const manifest = writeManifest(locationManifest(name));
+  const mark = fake.requests.length;
+  const first = await runDeploy(fake, manifest);
+  assert.equal(first.code, 0, output(first));
+  assert.deepEqual(ops(mark).sort(), [
+    'AttachRolePolicy',
+    'AuthorizeSecurityGroupIngress',
+    'CreateCluster',
+    'CreateLogGroup',
+    'CreateRole',
+    'CreateSecurityGroup',
+    'CreateService',
+    'PutRetentionPolicy',
+    'RegisterTaskDefinition',
+  ]);
+  const url = /(http:\/\/[\d.]+:3000\/) → 200/.exec(first.stdout)?.[1];
+  assert.ok(url, output(first));
+  assert.match(await (await fetch(url)).text(), /Hello from ECS!/);
+
+  const mark2 = fake.requests.length;
+  const second = await runDeploy(fake, manifest);
+  assert.equal(second.code, 0, output(second));
+  assert.deepEqual(ops(mark2), []);
+  assert.match(second.stdout, /No changes: .*nothing was written/);
+  assert.match(second.stdout, /AWS calls: \d+ \(0 writes\)/);
+});
+
+test('changing only count updates only the service’s desiredCount', async () => {
+  const name = uniqueName('count');
+  const dir = writeManifest(locationManifest(name));
+  assert.equal((await runDeploy(fake, dir)).code, 0);
+  const mark = fake.requests.length;
+  const r = await runDeploy(fake, writeManifest(locationManifest(name, { count: 2 })));
+  assert.equal(r.code, 0, output(r));
+  const writes = writesSince(mark);
+  assert.deepEqual(writes.map((w) => w.operation), ['UpdateService']);
+  assert.deepEqual(Object.keys(writes[0]!.params).sort(), ['cluster', 'desiredCount', 'service']);
+  assert.match(r.stdout, /desiredCount: 1 → 2/);
+  assert.match(r.stdout, /running 2\/2/);
+});
+
+test('changing only a variable registers one revision and moves only the service’s task definition', async () => {
+  const name = uniqueName('vars');
+  assert.equal((await runDeploy(fake, writeManifest(locationManifest(name, { variables: { GREETING: 'a' } })))).code, 0);
+  const mark = fake.requests.length;
+  const r = await runDeploy(fake, writeManifest(locationManifest(name, { variables: { GREETING: 'b' } })));
+  assert.equal(r.code, 0, output(r));
+  const writes = writesSince(mark);
+  assert.deepEqual(writes.map((w) => w.operation), ['RegisterTaskDefinition', 'UpdateService']);
+  assert.deepEqual(Object.keys(writes[1]!.params).sort(), ['cluster', 'service', 'taskDefinition']);
+  assert.match(r.stdout, /containerDefinitions\.\S+\.environment\.GREETING: "a" → "b"/);
+  assert.match(r.stdout, /registering revision 2/);
+});
+
+test('DRY_RUN on an empty account makes no write call and lists what would be created', async () => {
+  const name = uniqueName('plan-empty');
+  const mark = fake.requests.length;
+  const r = await runDeploy(fake, writeManifest(locationManifest(name)), { DRY_RUN: '1' });
+  assert.equal(r.code, 0, output(r));
+  assert.deepEqual(ops(mark), []);
+  for (const what of ['IAM execution role', 'CloudWatch log group', 'security group', 'ECS cluster', 'task definition', 'ECS service']) {
+    assert.match(r.stdout, new RegExp(`\\+ would create: ${what}`));
+  }
+  assert.match(r.stdout, /DRY RUN: nothing was changed/);
+  assert.ok(!(await fake.snapshot()).services.some((s) => s.includes(name)));
+});
+
+test('DRY_RUN after a deploy shows the field-level diff of the task definition and service, and writes nothing', async () => {
+  const name = uniqueName('plan-diff');
+  assert.equal((await runDeploy(fake, writeManifest(locationManifest(name)))).code, 0);
+  const mark = fake.requests.length;
+  const r = await runDeploy(fake, writeManifest(locationManifest(name, { count: 3, memory: 1024, variables: { NEW: 'x' } })), { DRY_RUN: '1' });
+  assert.equal(r.code, 0, output(r));
+  assert.deepEqual(ops(mark), []);
+  assert.match(r.stdout, /~ would update: task definition/);
+  assert.match(r.stdout, /memory: "512" → "1024"/);
+  assert.match(r.stdout, /environment\.NEW: \+ "x"/);
+  assert.match(r.stdout, /would register revision 2/);
+  assert.match(r.stdout, /desiredCount: 1 → 3/);
+  assert.match(r.stdout, /taskDefinition: ".*:1" → ".*:2 \(new revision\)"/);
+});
+
+test('a rule added by hand to the security group is revoked and named', async () => {
+  const name = uniqueName('handrule');
+  const manifest = writeManifest(locationManifest(name));
+  const first = await runDeploy(fake, manifest);
+  assert.equal(first.code, 0, output(first));
+  const group = [...fake.ec2.groups.values()].find((g) => g.groupName === `${name}-default-sg`);
+  assert.ok(group);
+  const { EC2Client, AuthorizeSecurityGroupIngressCommand } = await import('@aws-sdk/client-ec2');
+  const ec2 = new EC2Client({ endpoint: fake.url, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: group.groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
+  const mark = fake.requests.length;
+  const r = await runDeploy(fake, manifest);
+  assert.equal(r.code, 0, output(r));
+  assert.deepEqual(ops(mark), ['RevokeSecurityGroupIngress']);
+  assert.match(r.stdout, /revoking a rule the manifest does not ask for: tcp 22 from 0\.0\.0\.0\/0/);
+});
+
+test('a task that exits at start fails the deploy with exit 1, the stopped reason and the exit code', async () => {
+  const name = uniqueName('crash');
+  const r = await runDeploy(fake, writeManifest(locationManifest(name, { variables: { FAKE_TASK_EXIT: '3' } })));
+  assert.equal(r.code, 1, output(r));
+  assert.match(r.stderr, /step 8 \(wait\)/);
+  assert.match(r.stderr, /circuit breaker|rolled back|failed/i);
+  assert.match(r.stderr, /task [0-9a-f]+: .*exit 3/);
+  assert.match(r.stderr, /fake task exiting with 3/, 'the last log lines are shown');
+});
+
+test('a bad manifest exits 2 before any AWS call', async () => {
+  const mark = fake.requests.length;
+  const r = await runDeploy(fake, writeManifest({ name: 'x', image: { port: 'many' } }));
+  assert.equal(r.code, 2, output(r));
+  assert.equal(fake.requests.length, mark);
+});
