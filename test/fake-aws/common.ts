@@ -43,9 +43,6 @@ export function str(params: Record<string, unknown>, name: string, code = 'Valid
   return v;
 }
 
-export const optStr = (params: Record<string, unknown>, name: string): string | undefined =>
-  typeof params[name] === 'string' ? (params[name] as string) : undefined;
-
 export function asArray<T = unknown>(v: unknown): T[] {
   if (Array.isArray(v)) return v as T[];
   return [];
@@ -60,6 +57,3 @@ export function globMatch(pattern: string, value: string): boolean {
 
 /** Epoch seconds, as the awsJson protocols encode timestamps. */
 export const epoch = (d: Date | undefined): number | undefined => (d ? d.getTime() / 1000 : undefined);
-
-/** A deep copy through JSON, so callers never hold the fake's own objects. */
-export const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));

@@ -123,7 +123,7 @@ export class Ecs {
 
   private taskDefFor(ref: unknown): TaskDef {
     const td = typeof ref === 'string' ? this.findTaskDef(ref) : undefined;
-    if (!td) throw invalid('TaskDefinition not found.');
+    if (!td) throw clientError('TaskDefinition not found.');
     if (td.status !== 'ACTIVE') throw invalid('TaskDefinition is inactive');
     return td;
   }

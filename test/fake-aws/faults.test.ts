@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateServiceCommand, DeleteServiceCommand, DescribeClustersCommand, DescribeTasksCommand, ListTasksCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { CreateServiceCommand, DeleteServiceCommand, DescribeClustersCommand, DescribeTasksCommand, ListTasksCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
@@ -172,5 +172,53 @@ describe('fake AWS faults: throttling, injected failures, IAM propagation, circu
     const requests = (await (await fetch(`${fake.url}/_fake/requests`)).json()) as unknown[];
     assert.ok(requests.length > 10);
     fake.clearFaults();
+  });
+});
+
+describe('fake ECS health checks with a stand-in container (taskCommand)', () => {
+  let fake: FakeAws;
+  let aws: ReturnType<typeof sdkClients>;
+  const sick = `require('http').createServer((q, s) => { s.statusCode = q.url === '/healthz' ? 503 : 200; s.end('x') }).listen(Number(process.env.PORT), process.env.HOST)`;
+  before(async () => {
+    fake = await startFakeAws({ healthTimeoutMs: 300, restartDelayMs: 20, taskCommand: () => ({ command: process.execPath, args: ['-e', sick] }) });
+    aws = sdkClients(fake);
+  });
+  after(() => fake.stop());
+
+  test('a container failing its healthCheck is stopped UNHEALTHY and counts towards the circuit breaker', async () => {
+    const env = await prepare(aws, 'sick');
+    const out = await aws.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'sick',
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [
+          {
+            name: 'app',
+            image: 'example/sick:1',
+            portMappings: [{ containerPort: 8080 }],
+            healthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost:8080/healthz || exit 1'], interval: 5, retries: 2 },
+          },
+        ],
+      }),
+    );
+    await aws.ecs.send(
+      new CreateServiceCommand({
+        cluster: env.cluster,
+        serviceName: 'sick',
+        taskDefinition: out.taskDefinition?.taskDefinitionArn,
+        desiredCount: 1,
+        networkConfiguration: env.network,
+        deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+      }),
+    );
+    const s = await waitForRollout(aws, env.cluster, 'sick', 'FAILED');
+    assert.ok((s.deployments?.[0]?.failedTasks ?? 0) >= 3);
+    const stopped = (await aws.ecs.send(new ListTasksCommand({ cluster: env.cluster, serviceName: 'sick', desiredStatus: 'STOPPED' }))).taskArns ?? [];
+    const task = (await aws.ecs.send(new DescribeTasksCommand({ cluster: env.cluster, tasks: stopped }))).tasks?.[0];
+    assert.equal(task?.stoppedReason, 'Task failed container health checks');
+    assert.equal(task?.healthStatus, 'UNHEALTHY');
   });
 });

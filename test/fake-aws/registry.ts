@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { hex } from './common.ts';
 
 export interface RegistryOptions {
   /** host:port of a Docker registry (CNCF distribution) speaking plain HTTP */
@@ -41,7 +41,7 @@ export class Registry {
     this.address = opts.address ?? '127.0.0.1:5001';
     this.user = opts.user ?? 'AWS';
     this.password = opts.password ?? readFileSync(opts.passwordFile ?? '/tmp/docker-env/registry/password', 'utf8').trim();
-    this.namespace = opts.namespace ?? `fake-${randomBytes(4).toString('hex')}`;
+    this.namespace = opts.namespace ?? `fake-${hex(4)}`;
   }
 
   path(repo: string): string {

@@ -298,7 +298,8 @@ export class Scheduler {
       }
       if (strict && Date.now() - started > knobs.healthTimeoutMs) {
         task.healthStatus = 'UNHEALTHY';
-        return this.stopTask(task, `Task failed container health checks`, 'ServiceSchedulerInitiated');
+        this.countFailure(task);
+        return this.stopTask(task, 'Task failed container health checks', 'ServiceSchedulerInitiated');
       }
       await sleep(knobs.healthIntervalMs);
     }
@@ -330,18 +331,21 @@ export class Scheduler {
       task.stoppedAt = new Date();
       if (task.eni) this.deps.ec2.releaseEni(task.eni.networkInterfaceId, this.deps.knobs.eniLingerMs);
     }, this.deps.knobs.stoppingMs).unref();
+    const d = task.service?.deployments.find((x) => x.id === task.deploymentId);
+    if (d) d.nextLaunchAt = Date.now() + this.deps.knobs.restartDelayMs;
+    if (failedBeforeReady) this.countFailure(task);
+  }
+
+  /** A task that stopped before it became healthy counts against its deployment (once). */
+  private countFailure(task: Task): void {
     const s = task.service;
     const d = s?.deployments.find((x) => x.id === task.deploymentId);
-    if (s && d) {
-      d.nextLaunchAt = Date.now() + this.deps.knobs.restartDelayMs;
-      if (failedBeforeReady && !task.failureCounted) {
-        task.failureCounted = true;
-        d.failedTasks++;
-        d.updatedAt = new Date();
-        this.event(s, `has stopped 1 running tasks: (task ${task.id}).`);
-        this.circuitBreaker(s, d);
-      }
-    }
+    if (!s || !d || task.failureCounted) return;
+    task.failureCounted = true;
+    d.failedTasks++;
+    d.updatedAt = new Date();
+    this.event(s, `has stopped 1 running tasks: (task ${task.id}).`);
+    this.circuitBreaker(s, d);
   }
 
   private circuitBreaker(s: Service, d: Deployment): void {
