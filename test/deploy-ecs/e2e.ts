@@ -28,7 +28,7 @@ export interface RunResult {
 }
 
 /** `node --import tsx scripts/deploy-ecs.ts` as a child process talking to the fake. */
-export function runDeploy(fake: FakeAws, manifest: string, env: Record<string, string> = {}): Promise<RunResult> {
+export function runDeploy(fake: FakeAws, manifest: string, env: Record<string, string> = {}, opts: { killWhen?: RegExp } = {}): Promise<RunResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/deploy-ecs.ts'], {
@@ -46,7 +46,11 @@ export function runDeploy(fake: FakeAws, manifest: string, env: Record<string, s
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      // an interruption at a chosen moment, as Ctrl-C or a lost CI runner would make it
+      if (opts.killWhen?.test(stdout)) child.kill('SIGKILL');
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));

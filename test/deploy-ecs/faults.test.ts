@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startFakeAws } from '../fake-aws/index.ts';
+import type { FakeAws } from '../fake-aws/index.ts';
+import { locationManifest, output, runDeploy, uniqueName, writeManifest } from './e2e.ts';
+
+let fake: FakeAws;
+before(async () => {
+  fake = await startFakeAws({});
+});
+after(async () => {
+  await fake?.stop();
+});
+
+/** Everything the fake holds for one service: exactly one of each, or the deploy duplicated something. */
+async function holdings(name: string) {
+  const s = await fake.snapshot();
+  const mine = (list: string[]) => list.filter((x) => x.includes(`${name}-default`));
+  return {
+    roles: mine(s.roles).length,
+    logGroups: mine(s.logGroups).length,
+    securityGroups: mine(s.securityGroups).length,
+    clusters: mine(s.clusters).length,
+    taskDefinitions: mine(s.taskDefinitions),
+    services: mine(s.services).length,
+  };
+}
+
+const ONE_OF_EACH = (name: string) => ({
+  roles: 1,
+  logGroups: 1,
+  securityGroups: 1,
+  clusters: 1,
+  taskDefinitions: [`${name}-default:1`],
+  services: 1,
+});
+
+const creates = (from: number) =>
+  fake.requests
+    .slice(from)
+    .filter((r) => /^(Create|Register)/.test(r.operation) && r.status === 200)
+    .map((r) => r.operation)
+    .sort();
+
+test('throttling bursts on reads and writes are retried and the deploy converges with one of each resource', async () => {
+  const name = uniqueName('throttle');
+  for (const operation of ['DescribeVpcs', 'GetRole', 'CreateRole', 'CreateSecurityGroup', 'RegisterTaskDefinition', 'CreateService', 'DescribeServices']) {
+    fake.inject({ throttle: { operation, count: 2 } });
+  }
+  const mark = fake.requests.length;
+  const r = await runDeploy(fake, writeManifest(locationManifest(name)));
+  fake.clearFaults();
+  assert.equal(r.code, 0, output(r));
+  assert.ok(fake.requests.slice(mark).filter((x) => /Throttl|RequestLimitExceeded/.test(x.error ?? '')).length >= 14, 'the bursts were hit');
+  assert.deepEqual(await holdings(name), ONE_OF_EACH(name));
+  assert.deepEqual(creates(mark), ['CreateCluster', 'CreateLogGroup', 'CreateRole', 'CreateSecurityGroup', 'CreateService', 'RegisterTaskDefinition']);
+});
+
+test('a new role ECS cannot assume yet is retried with a bounded backoff until it can', async () => {
+  const name = uniqueName('iam');
+  fake.knobs.iamPropagationMs = 1500;
+  try {
+    const mark = fake.requests.length;
+    const r = await runDeploy(fake, writeManifest(locationManifest(name)), { L2F_RETRY_SCALE: '0.2' });
+    assert.equal(r.code, 0, output(r));
+    assert.match(r.stdout, /not assumable yet .* retrying in/);
+    const rejected = fake.requests.slice(mark).filter((x) => x.error === 'InvalidParameterException');
+    assert.ok(rejected.length >= 1, 'ECS refused the young role at least once');
+    assert.deepEqual(await holdings(name), ONE_OF_EACH(name));
+  } finally {
+    fake.knobs.iamPropagationMs = 0;
+  }
+});
+
+test('a role that never becomes assumable ends the retries with exit 1 naming the step', async () => {
+  const name = uniqueName('iam-never');
+  fake.knobs.iamPropagationMs = 600_000;
+  try {
+    const r = await runDeploy(fake, writeManifest(locationManifest(name)), { L2F_RETRY_SCALE: '0.001' });
+    assert.equal(r.code, 1, output(r));
+    assert.match(r.stderr, /step [67] \(.*\): InvalidParameterException: .*unable to assume the role/);
+  } finally {
+    fake.knobs.iamPropagationMs = 0;
+  }
+});
+
+test('a deploy stopped after each step in turn (L2F_STOP_AFTER_STEP) converges on rerun with nothing created twice', async () => {
+  const name = uniqueName('resume');
+  const manifest = writeManifest(locationManifest(name));
+  const mark = fake.requests.length;
+  for (const step of [1, 2, 3, 4, 5, 6, 7, 8, 9]) {
+    const r = await runDeploy(fake, manifest, { L2F_STOP_AFTER_STEP: String(step) });
+    assert.equal(r.code, 0, output(r));
+    assert.match(r.stdout, new RegExp(`stopped after step ${step} \\(L2F_STOP_AFTER_STEP=${step}\\)`));
+    assert.doesNotMatch(r.stdout, new RegExp(`\\[${step + 1}/10\\]`));
+  }
+  const last = await runDeploy(fake, manifest);
+  assert.equal(last.code, 0, output(last));
+  assert.match(last.stdout, /nothing was written/);
+  assert.deepEqual(creates(mark), ['CreateCluster', 'CreateLogGroup', 'CreateRole', 'CreateSecurityGroup', 'CreateService', 'RegisterTaskDefinition']);
+  assert.deepEqual(await holdings(name), ONE_OF_EACH(name));
+});
+
+test('a deploy killed while waiting for the rollout is finished by the rerun', async () => {
+  const name = uniqueName('killed');
+  const manifest = writeManifest(locationManifest(name));
+  fake.knobs.pendingMs = 1500;
+  try {
+    const killed = await runDeploy(fake, manifest, {}, { killWhen: /\[8\/10\]/ });
+    assert.notEqual(killed.code, 0);
+  } finally {
+    fake.knobs.pendingMs = 100;
+  }
+  const rerun = await runDeploy(fake, manifest);
+  assert.equal(rerun.code, 0, output(rerun));
+  assert.match(rerun.stdout, /rollout COMPLETED/);
+  assert.match(rerun.stdout, /Hello from ECS!/);
+  assert.deepEqual(await holdings(name), ONE_OF_EACH(name));
+});
+
+test('an invalid L2F_STOP_AFTER_STEP is bad input (exit 2)', async () => {
+  const r = await runDeploy(fake, writeManifest(locationManifest(uniqueName('badstop'))), { L2F_STOP_AFTER_STEP: 'eleven' });
+  assert.equal(r.code, 2, output(r));
+  assert.match(r.stderr, /L2F_STOP_AFTER_STEP: "eleven" is not a step number — use 1 to 10/);
+});
