@@ -28,16 +28,18 @@ const includesTags = (p: Params) => asArray<string>(p.include).includes('TAGS');
 export class Ecs {
   readonly clusters = new Map<string, Cluster>();
   readonly families = new Map<string, TaskDef[]>();
+  private readonly lastRevision = new Map<string, number>();
 
   constructor(
     private readonly scheduler: Scheduler,
     private readonly ec2: Ec2,
   ) {
     scheduler.taskDefByArn = (arn) => {
-      const td = this.findTaskDef(arn);
+      const td = this.taskDefs().find((t) => t.arn === arn);
       if (!td) throw new Error(`no task definition ${arn}`);
       return td;
     };
+    scheduler.onTick = () => this.reapTaskDefs();
   }
 
   get services(): Service[] {
@@ -150,6 +152,17 @@ export class Ecs {
     return t;
   }
 
+  /** DELETE_IN_PROGRESS task definitions go away once no task runs them and no deployment uses them. */
+  private reapTaskDefs(): void {
+    for (const td of this.taskDefs().filter((t) => t.status === 'DELETE_IN_PROGRESS')) {
+      if (this.tasks.some((t) => t.taskDef === td && t.lastStatus !== 'STOPPED')) continue;
+      if (this.services.some((s) => s.deployments.some((d) => d.taskDefinition === td.arn))) continue;
+      const revs = this.families.get(td.family)?.filter((x) => x !== td) ?? [];
+      if (revs.length) this.families.set(td.family, revs);
+      else this.families.delete(td.family);
+    }
+  }
+
   service(): ServiceDef {
     const sched = this.scheduler;
     return {
@@ -189,7 +202,9 @@ export class Ecs {
           this.validateTaskDef(p);
           const family = String(p.family);
           const revisions = this.families.get(family) ?? [];
-          const revision = (revisions.at(-1)?.revision ?? 0) + 1;
+          // the fake never reuses a revision number, even after every revision of the family was deleted
+          const revision = (this.lastRevision.get(family) ?? 0) + 1;
+          this.lastRevision.set(family, revision);
           const { tags, ...input } = p;
           const body: Params = {
             ...input,
@@ -257,13 +272,8 @@ export class Ecs {
             else if (td.status === 'ACTIVE') failures.push({ arn: td.arn, reason: 'The specified task definition is still in ACTIVE status. Please deregister the target and try again.' });
             else {
               td.status = 'DELETE_IN_PROGRESS';
+              td.deregisteredAt ??= new Date();
               taskDefinitions.push(taskDefView(td));
-              setTimeout(() => {
-                if (this.tasks.some((t) => t.taskDef === td && t.lastStatus !== 'STOPPED')) return;
-                const revs = this.families.get(td.family)?.filter((x) => x !== td) ?? [];
-                if (revs.length) this.families.set(td.family, revs);
-                else this.families.delete(td.family);
-              }, 1000).unref();
             }
           }
           return { taskDefinitions, failures };

@@ -45,6 +45,7 @@ export class Scheduler {
   readonly services: Service[] = [];
   readonly tasks: Task[] = [];
   private readonly addresses = new Addresses();
+  private placed = 0;
   private readonly timer: NodeJS.Timeout;
   private stopped = false;
 
@@ -98,8 +99,21 @@ export class Scheduler {
     return d;
   }
 
+  /** Called every tick after the services are reconciled (the ECS API reaps deleted task definitions). */
+  onTick: () => void = () => {};
+
   private tick(): void {
     if (this.stopped) return;
+    try {
+      this.reconcileAll();
+      this.onTick();
+    } catch (err) {
+      // a bug in the fake must fail the test that meets it, not crash the process running it
+      console.error(`fake-aws scheduler: ${(err as Error).stack ?? String(err)}`);
+    }
+  }
+
+  private reconcileAll(): void {
     const now = Date.now();
     for (const s of this.services) {
       if (s.status !== 'INACTIVE') this.reconcile(s, now);
@@ -166,7 +180,8 @@ export class Scheduler {
   private launch(s: Service, d: Deployment): Task {
     const td = this.taskDefByArn(d.taskDefinition);
     const cluster = s.cluster;
-    const task = this.createTask(cluster, td, d.networkConfiguration, s.tags);
+    const tags = s.propagateTags === 'SERVICE' ? s.tags : s.propagateTags === 'TASK_DEFINITION' ? td.tags : {};
+    const task = this.createTask(cluster, td, d.networkConfiguration, tags);
     task.service = s;
     task.deploymentId = d.id;
     return task;
@@ -179,7 +194,9 @@ export class Scheduler {
   createTask(cluster: Cluster, td: TaskDef, network: Params, tags: Record<string, string>): Task {
     const id = hex(16);
     const vpc = network?.awsvpcConfiguration ?? {};
-    const subnetId = (vpc.subnets as string[] | undefined)?.[0] ?? [...this.deps.ec2.subnets.keys()][0] ?? '';
+    const subnets = (vpc.subnets as string[] | undefined)?.length ? (vpc.subnets as string[]) : [...this.deps.ec2.subnets.keys()];
+    // spread over the subnets (zones) as the Fargate scheduler does
+    const subnetId = subnets[this.placed++ % subnets.length] ?? '';
     const attachmentId = uuid();
     const ip = this.addresses.take();
     const publicIp = vpc.assignPublicIp === 'ENABLED' ? ip : undefined;
