@@ -68,7 +68,9 @@ export class FakeAws {
   readonly scheduler: Scheduler;
   private readonly faults = new Faults();
   private readonly services: Record<string, ServiceDef>;
-  private readonly server = createServer((req, res) => void this.handle(req, res));
+  private readonly server = createServer((req, res) => {
+    this.handle(req, res).catch(() => res.destroy());
+  });
   url = '';
 
   constructor(opts: FakeAwsOptions = {}) {
