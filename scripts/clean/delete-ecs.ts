@@ -15,7 +15,7 @@ import { isAwsError } from '../lib/errors.ts';
 import type { Found, Result } from './types.ts';
 import { poll, serviceLimits } from './wait.ts';
 
-const secs = (ms: number) => `${Math.round(ms / 1000)}s`;
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
 async function serviceTasks(aws: Aws, cluster: string, service: string): Promise<string[]> {
   const arns: string[] = [];
@@ -32,16 +32,15 @@ async function serviceTasks(aws: Aws, cluster: string, service: string): Promise
 export async function deleteService(aws: Aws, item: Found): Promise<Result> {
   const cluster = item.cluster ?? '';
   const service = item.id;
-  let tasks: string[];
+  let tasks: string[] = [];
   try {
     tasks = await serviceTasks(aws, cluster, service);
     await aws.ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
     await aws.ecs.send(new DeleteServiceCommand({ cluster, service, force: true }));
   } catch (err) {
-    if (isAwsError(err, 'ServiceNotFoundException', 'ServiceNotActiveException', 'ClusterNotFoundException')) {
-      return { item, outcome: 'not-found', note: 'already gone' };
-    }
-    throw err;
+    if (isAwsError(err, 'ServiceNotFoundException', 'ClusterNotFoundException')) return { item, outcome: 'not-found', note: 'already gone' };
+    // Already deleted (DRAINING, e.g. by an interrupted clean): only the wait is left to do.
+    if (!isAwsError(err, 'ServiceNotActiveException')) throw err;
   }
   const limits = serviceLimits();
   const inactive = await poll(limits, async () => {

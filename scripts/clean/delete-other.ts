@@ -38,7 +38,7 @@ export async function deleteSecurityGroup(aws: Aws, item: Found): Promise<Result
   });
   if (done.value === 'not-found') return gone(item);
   if (done.value === 'deleted') {
-    const note = done.waitedMs ? `deleted after waiting ${Math.round(done.waitedMs / 1000)}s for task network interfaces to go` : 'deleted';
+    const note = done.waitedMs ? `deleted after waiting ${(done.waitedMs / 1000).toFixed(1)}s for task network interfaces to be released` : 'deleted';
     return { item, outcome: 'deleted', note, waitedMs: done.waitedMs };
   }
   const enis = await lingeringEnis(aws, item.id);

@@ -14,7 +14,7 @@ import { isAwsError } from '../lib/errors.ts';
 import { fromKeyValue, isOwned } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { familyOf } from '../resources/task-definition.ts';
-import type { Found } from './types.ts';
+import { type Found, plural } from './types.ts';
 
 /** Names other resources are known by in what the tool deployed (task definitions, services). */
 export interface References {
@@ -122,8 +122,7 @@ async function findFamily(aws: Aws, svc: ResolvedService, family: string, refs: 
     owned &&= mine;
     if (mine && out.taskDefinition) collectReferences(out.taskDefinition, refs);
   }
-  const n = revisions.length;
-  return { kind: 'task-definition', name: family, id: family, owned, revisions, detail: `${n} revision${n === 1 ? '' : 's'}` };
+  return { kind: 'task-definition', name: family, id: family, owned, revisions, detail: plural(revisions.length, 'revision') };
 }
 
 /** The service's ECS resources, and what they reference (security groups, role, log group, repository). */
@@ -150,7 +149,7 @@ export async function findEcs(aws: Aws, svc: ResolvedService): Promise<{ found: 
       for (const g of s.networkConfiguration?.awsvpcConfiguration?.securityGroups ?? []) refs.securityGroupIds.add(g);
     }
     const tasks = (c.runningTasksCount ?? 0) + (c.pendingTasksCount ?? 0);
-    found.push({ kind: 'cluster', name: cluster, id: c.clusterArn ?? cluster, owned, detail: `${c.activeServicesCount ?? 0} services, ${tasks} tasks` });
+    found.push({ kind: 'cluster', name: cluster, id: c.clusterArn ?? cluster, owned, detail: `${plural(c.activeServicesCount ?? 0, 'service')}, ${plural(tasks, 'task')}` });
   }
   for (const family of families) {
     const f = await findFamily(aws, svc, family, refs);

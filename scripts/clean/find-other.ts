@@ -8,9 +8,7 @@ import { isAwsError } from '../lib/errors.ts';
 import { ENVIRONMENT_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE, SERVICE_KEY, fromKeyValue, isOwned } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import type { References } from './find-ecs.ts';
-import type { Found } from './types.ts';
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+import { type Found, plural } from './types.ts';
 
 /**
  * Security groups by name, by the tool's tags, and those the service used. A group named like ours

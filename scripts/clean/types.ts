@@ -34,3 +34,5 @@ export interface Result {
 }
 
 export const byKind = (a: Found, b: Found) => KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) || a.name.localeCompare(b.name);
+
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
