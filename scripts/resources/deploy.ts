@@ -122,9 +122,15 @@ export async function deploy(svc: ResolvedService, opts: DeployOptions): Promise
         `cpu ${svc.cpu}, memory ${svc.memory}, ${svc.platform}, port ${svc.image.port}`,
         `environment: ${desired.doc.containerDefinitions?.[0]?.environment?.map((e) => e.name).join(', ')}`,
       ]);
-      if (plan.action !== 'unchanged') log(`        → ${dryRun ? 'would register' : 'registering'} revision ${(plan.live?.revision ?? 0) + 1}`);
-      if (dryRun) return plan.action === 'unchanged' ? plan.live!.arn : `${svc.names.family}:${(plan.live?.revision ?? 0) + 1} (new revision)`;
-      return applyTaskDefinition(aws, plan, log);
+      if (plan.action === 'unchanged') return plan.live!.arn;
+      if (dryRun) {
+        log('        → would register a new revision');
+        return `${svc.names.family}:(new revision)`;
+      }
+      const arn = await applyTaskDefinition(aws, plan, log);
+      log(`        → registered ${shortTd(arn)}`);
+      rows[rows.length - 1]!.name = shortTd(arn);
+      return arn;
     });
 
     const beforeService = new Date();

@@ -37,7 +37,10 @@ export function judge(service: Service, taskDefinitionArn: string): Verdict {
     if (primary) return { state: 'failed', reason: `ECS rolled back to ${shortTd(primary.taskDefinition)}`, deployment: primary };
     return { state: 'pending' };
   }
-  if (ours.rolloutState === 'FAILED') return { state: 'failed', reason: ours.rolloutStateReason ?? 'the rollout FAILED', deployment: ours };
+  if (ours.rolloutState === 'FAILED') {
+    const back = primary && primary !== ours ? `; ECS rolled back to ${shortTd(primary.taskDefinition)}` : '';
+    return { state: 'failed', reason: `${ours.rolloutStateReason ?? 'the rollout FAILED'}${back}`, deployment: ours };
+  }
   if (ours.status !== 'PRIMARY') return { state: 'failed', reason: `ECS rolled back to ${shortTd(primary?.taskDefinition)}`, deployment: ours };
   // a scale-out keeps the COMPLETED deployment: done once its tasks run too
   const steady = (ours.runningCount ?? 0) === (ours.desiredCount ?? 0) && !ours.pendingCount;

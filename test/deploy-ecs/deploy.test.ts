@@ -69,7 +69,8 @@ test('changing only a variable registers one revision and moves only the service
   assert.deepEqual(writes.map((w) => w.operation), ['RegisterTaskDefinition', 'UpdateService']);
   assert.deepEqual(Object.keys(writes[1]!.params).sort(), ['cluster', 'service', 'taskDefinition']);
   assert.match(r.stdout, /containerDefinitions\.\S+\.environment\.GREETING: "a" → "b"/);
-  assert.match(r.stdout, /registering revision 2/);
+  assert.match(r.stdout, /registered \S+:2/);
+  assert.match(r.stdout, /task definition +\S+:2 +updated/);
 });
 
 test('DRY_RUN on an empty account makes no write call and lists what would be created', async () => {
@@ -95,9 +96,9 @@ test('DRY_RUN after a deploy shows the field-level diff of the task definition a
   assert.match(r.stdout, /~ would update: task definition/);
   assert.match(r.stdout, /memory: "512" → "1024"/);
   assert.match(r.stdout, /environment\.NEW: \+ "x"/);
-  assert.match(r.stdout, /would register revision 2/);
+  assert.match(r.stdout, /would register a new revision/);
   assert.match(r.stdout, /desiredCount: 1 → 3/);
-  assert.match(r.stdout, /taskDefinition: ".*:1" → ".*:2 \(new revision\)"/);
+  assert.match(r.stdout, /taskDefinition: ".*:1" → ".*:\(new revision\)"/);
 });
 
 test('a rule added by hand to the security group is revoked and named', async () => {
@@ -132,4 +133,23 @@ test('a bad manifest exits 2 before any AWS call', async () => {
   const r = await runDeploy(fake, writeManifest({ name: 'x', image: { port: 'many' } }));
   assert.equal(r.code, 2, output(r));
   assert.equal(fake.requests.length, mark);
+});
+
+test('a bad change is rolled back by the circuit breaker: exit 1 with the reason, the old tasks keep answering, the fixed rerun converges', async () => {
+  const name = uniqueName('rollback');
+  const good = writeManifest(locationManifest(name));
+  const first = await runDeploy(fake, good);
+  assert.equal(first.code, 0, output(first));
+  const url = /(http:\/\/[\d.]+:3000\/) → 200/.exec(first.stdout)?.[1];
+  assert.ok(url);
+
+  const bad = await runDeploy(fake, writeManifest(locationManifest(name, { variables: { FAKE_TASK_EXIT: '7' } })));
+  assert.equal(bad.code, 1, output(bad));
+  assert.match(bad.stderr, /step 8 \(wait\): the deployment of \S+:2 failed: .*circuit breaker.*; ECS rolled back to \S+:1/);
+  assert.match(bad.stderr, /exit 7/);
+  assert.equal((await fetch(url)).status, 200, 'the previous revision still serves');
+
+  const fixed = await runDeploy(fake, good);
+  assert.equal(fixed.code, 0, output(fixed));
+  assert.match(fixed.stdout, /Hello from ECS!/);
 });
