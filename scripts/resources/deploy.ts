@@ -46,21 +46,24 @@ export async function deploy(svc: ResolvedService, opts: DeployOptions): Promise
   const step = async <T>(n: number, title: string, body: () => Promise<T>): Promise<T> => {
     log(`\n[${n}/${STEPS}] ${title}`);
     const t0 = performance.now();
+    let result: T;
     try {
-      return await body();
+      result = await body();
     } catch (err) {
       throw stepError(n, title, err);
     } finally {
       timings.push({ step: n, title, seconds: (performance.now() - t0) / 1000 });
-      if (opts.stopAfterStep === n) throw new StopAfterStep(n);
     }
+    if (opts.stopAfterStep === n) throw new StopAfterStep(n);
+    return result;
   };
   const show = (plan: Plan<unknown, unknown>, details: string[] = []) => {
     for (const l of planLines(plan, dryRun, details)) log(l);
     rows.push({ resource: plan.resource, name: plan.name, outcome: actionWord(plan.action, dryRun) });
   };
 
-  log(`deploy-ecs: ${svc.name} (${svc.environment}) from ${relative(process.cwd(), svc.file) || svc.file}${dryRun ? ' — DRY RUN: reads only, nothing is changed' : ''}`);
+  const shown = relative(process.cwd(), svc.file);
+  log(`deploy-ecs: ${svc.name} (${svc.environment}) from ${shown && !shown.startsWith('..') ? shown : svc.file}${dryRun ? ' — DRY RUN: reads only, nothing is changed' : ''}`);
   try {
     const pre = await step(1, 'pre-flight', async () => {
       const who = await callerIdentity(aws);

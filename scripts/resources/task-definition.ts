@@ -119,6 +119,7 @@ const CONTAINER_DEFAULTS: Record<string, unknown> = {
   interactive: false,
   pseudoTerminal: false,
   disableNetworking: false,
+  versionConsistency: 'enabled',
 };
 const HEALTH_DEFAULTS = { interval: 30, timeout: 5, retries: 3, startPeriod: 0 };
 

@@ -123,3 +123,15 @@ test('an invalid L2F_STOP_AFTER_STEP is bad input (exit 2)', async () => {
   assert.equal(r.code, 2, output(r));
   assert.match(r.stderr, /L2F_STOP_AFTER_STEP: "eleven" is not a step number — use 1 to 10/);
 });
+
+test('any other AWS error fails fast (one call, exit 1) naming the step and the AWS error, even at the stop step', async () => {
+  const name = uniqueName('denied');
+  fake.inject({ fail: { service: 'iam', operation: 'CreateRole', code: 'AccessDenied', message: 'User is not authorized to perform: iam:CreateRole', status: 403 } });
+  const mark = fake.requests.length;
+  const r = await runDeploy(fake, writeManifest(locationManifest(name)), { L2F_STOP_AFTER_STEP: '4' });
+  fake.clearFaults();
+  assert.equal(r.code, 1, output(r));
+  assert.match(r.stderr, /^error: step 4 \(execution role and log group\): AccessDenied: User is not authorized to perform: iam:CreateRole — fix the cause and run the deploy again/m);
+  assert.equal(fake.requests.slice(mark).filter((x) => x.operation === 'CreateRole').length, 1);
+  assert.doesNotMatch(r.stdout, /stopped after step/);
+});
