@@ -18,12 +18,22 @@ export interface LoadResult {
   non2xx: number;
 }
 
+/** One run's raw figures, so runs against the same server can be added up. */
+export interface RawLoad {
+  requests: number;
+  seconds: number;
+  errors: number;
+  non2xx: number;
+  /** milliseconds of every 2xx response */
+  times: number[];
+}
+
 /**
  * One bounded autocannon run: a fixed duration and number of connections, then it stops.
  * autocannon's own latency histogram holds whole milliseconds, which reads 0 ms on loopback, so
  * percentiles come from each response's own (sub-millisecond) time instead.
  */
-export async function loadRun(o: LoadOptions): Promise<LoadResult> {
+export async function rawLoadRun(o: LoadOptions): Promise<RawLoad> {
   const times: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon({ url: o.url, duration: o.duration, connections: o.connections, pipelining: 1 }, (err, r) => (err ? reject(err) : resolve(r)));
@@ -31,19 +41,38 @@ export async function loadRun(o: LoadOptions): Promise<LoadResult> {
       if (statusCode >= 200 && statusCode < 300) times.push(responseTime);
     });
   });
-  const requests = result.requests.total;
-  if (requests === 0 || times.length === 0) {
+  if (result.requests.total === 0 || times.length === 0) {
     throw new ToolError(message(`load run against ${o.url}`, `no request was answered (${result.errors} errors)`, 'check the server started; rerun with DEBUG=1'));
   }
-  const sorted = Float64Array.from(times).sort();
+  return { requests: result.requests.total, seconds: result.duration, errors: result.errors, non2xx: result.non2xx, times };
+}
+
+export async function loadRun(o: LoadOptions): Promise<LoadResult> {
+  return summarize([await rawLoadRun(o)]);
+}
+
+/** Adds up runs against one server: requests over the total time, percentiles over every response. */
+export function summarize(runs: RawLoad[]): LoadResult {
+  const requests = runs.reduce((n, r) => n + r.requests, 0);
+  const seconds = runs.reduce((n, r) => n + r.seconds, 0);
+  const sorted = Float64Array.from(runs.flatMap((r) => r.times)).sort();
   return {
     requests,
-    requestsPerSecond: requests / result.duration,
+    requestsPerSecond: requests / seconds,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
-    errors: result.errors,
-    non2xx: result.non2xx,
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
   };
+}
+
+/**
+ * Splits a duration into whole-second rounds (10 → 4 + 3 + 3). Taking turns round by round, the
+ * servers share whatever else the machine is doing, so their ratios stay comparable.
+ */
+export function rounds(duration: number, max = 3): number[] {
+  const n = Math.max(1, Math.min(max, Math.floor(duration / 2)));
+  return Array.from({ length: n }, (_, i) => Math.floor(duration / n) + (i < duration % n ? 1 : 0));
 }
 
 /** Nearest-rank percentile of an ascending array. */

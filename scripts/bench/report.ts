@@ -40,6 +40,8 @@ export interface BenchReport {
   node: string;
   docker?: string;
   duration: number;
+  /** the duration split into turns the servers take one after another */
+  rounds: number[];
   connections: number;
   load: LoadRow[];
   micro: MicroResult;
@@ -60,7 +62,10 @@ export function renderReport(r: BenchReport): string {
   const out: string[] = [];
   out.push('# Benchmark report', '');
   out.push(`Measured ${r.date} on ${r.machine} (load average ${r.loadAverage.toFixed(2)} at the start), Node ${r.node}${r.docker ? `, Docker ${r.docker}` : ''}.`);
-  out.push(`Every load run: ${r.duration} s, ${r.connections} connections, autocannon on loopback, each server in its own process.`);
+  out.push(
+    `Load: autocannon on loopback, ${r.connections} connections, each server in its own process; every server gets ${r.duration} s` +
+      (r.rounds.length > 1 ? ` in turns (${r.rounds.join(' + ')} s) taken one server after another, so they share whatever else the machine does.` : '.'),
+  );
   out.push('Rerun with `make bench` (options: `DURATION=<seconds per load run>`, `CONNECTIONS=<n>`).', '');
 
   out.push('## Throughput and latency', '');

@@ -6,10 +6,10 @@ import type { ResolvedService } from '../manifest/types.ts';
 import { dockerAvailable } from '../local/docker.ts';
 import { containerBench } from './container.ts';
 import { deployBench } from './deploy.ts';
-import { loadRun } from './load.ts';
+import { rawLoadRun, rounds, summarize, type RawLoad } from './load.ts';
 import { adapterMicroBench } from './micro.ts';
 import { renderReport, type BenchReport, type LoadRow, type Skipped } from './report.ts';
-import { SERVERS, startServer } from './servers.ts';
+import { SERVERS, startServer, type Started } from './servers.ts';
 
 export interface BenchOptions {
   service: ResolvedService;
@@ -36,16 +36,19 @@ export async function runBench(o: BenchOptions): Promise<string> {
   const micro = await adapterMicroBench(o.microIterations);
 
   const rows: LoadRow[] = [];
-  for (const s of SERVERS) {
-    log(`bench: ${s.name}: ${warmup} s warm-up, then ${o.duration} s × ${o.connections} connections…`);
-    const started = await startServer(s);
-    try {
-      await loadRun({ url: started.url, duration: warmup, connections: o.connections });
-      const result = await loadRun({ url: started.url, ...load });
-      rows.push({ name: s.name, what: s.what, result });
-    } finally {
-      await started.stop();
+  const plan = rounds(o.duration);
+  log(`bench: ${SERVERS.map((s) => s.name).join(', ')}: ${warmup} s warm-up each, then ${plan.join(' + ')} s × ${o.connections} connections, taking turns…`);
+  const started: Started[] = [];
+  try {
+    for (const s of SERVERS) started.push(await startServer(s));
+    for (const s of started) await rawLoadRun({ url: s.url, duration: warmup, connections: o.connections });
+    const runs: RawLoad[][] = SERVERS.map(() => []);
+    for (const seconds of plan) {
+      for (const [i, s] of started.entries()) runs[i]!.push(await rawLoadRun({ url: s.url, duration: seconds, connections: o.connections }));
     }
+    for (const [i, s] of SERVERS.entries()) rows.push({ name: s.name, what: s.what, result: summarize(runs[i]!) });
+  } finally {
+    await Promise.all(started.map((s) => s.stop()));
   }
 
   const dockerUp = o.docker && dockerAvailable();
@@ -84,6 +87,7 @@ export async function runBench(o: BenchOptions): Promise<string> {
     node: process.versions.node,
     ...(dockerUp ? { docker: dockerVersion() } : {}),
     duration: o.duration,
+    rounds: plan,
     connections: o.connections,
     load: rows,
     micro,

@@ -33,7 +33,7 @@ export interface Started {
 /** A server in its own process, so it never shares an event loop with the load generator. */
 export async function startServer(s: BenchServer): Promise<Started> {
   const port = await freePort();
-  const { command, args } = nodeTs(path.join(ROOT, s.script));
+  const { command, args } = nodeTs(path.resolve(ROOT, s.script));
   const errors: string[] = [];
   const child = startChild({
     name: s.name,

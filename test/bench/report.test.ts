@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { baseImageOf } from '../../scripts/bench/container.ts';
-import { percentile } from '../../scripts/bench/load.ts';
+import { percentile, rounds, summarize } from '../../scripts/bench/load.ts';
 import { median } from '../../scripts/bench/micro.ts';
 import { renderReport, type BenchReport } from '../../scripts/bench/report.ts';
 import { figure, row, rows, section } from './report-figures.ts';
@@ -14,6 +14,7 @@ const sample: BenchReport = {
   node: '24.0.0',
   docker: '27.0.0',
   duration: 10,
+  rounds: [4, 3, 3],
   connections: 50,
   load: [
     { name: 'bare node:http', what: 'ceiling', result: load(40_000, 0.5) },
@@ -79,4 +80,20 @@ test('percentiles take the nearest rank and medians the middle', () => {
   assert.equal(percentile([7], 99), 7);
   assert.equal(median([3, 1, 2]), 2);
   assert.equal(median([4, 1, 2, 3]), 2.5);
+});
+
+test('a duration splits into at most three whole-second turns that add up to it', () => {
+  assert.deepEqual(rounds(10), [4, 3, 3]);
+  assert.deepEqual(rounds(4), [2, 2]);
+  assert.deepEqual(rounds(1), [1]);
+  assert.deepEqual(rounds(3), [3]);
+  assert.equal(rounds(61).reduce((a, b) => a + b), 61);
+});
+
+test('turns against one server add up to requests over the total time and percentiles over every response', () => {
+  const r = summarize([
+    { requests: 300, seconds: 3, errors: 1, non2xx: 0, times: [1, 2, 3] },
+    { requests: 100, seconds: 2, errors: 0, non2xx: 2, times: [4, 0.5] },
+  ]);
+  assert.deepEqual(r, { requests: 400, requestsPerSecond: 80, p50: 2, p99: 4, errors: 1, non2xx: 2 });
 });
