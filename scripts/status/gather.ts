@@ -93,6 +93,15 @@ async function publicIps(aws: Aws, tasks: Task[]): Promise<Map<string, string>> 
   return byTask;
 }
 
+/** ECS's reason plus what the containers said (exit codes, image pull errors), which is what a user needs. */
+function stopReason(t: Task): string | undefined {
+  if (!t.stoppedReason) return undefined;
+  const details = (t.containers ?? [])
+    .map((c) => [c.exitCode !== undefined ? `${c.name} exited ${c.exitCode}` : '', c.reason ?? ''].filter(Boolean).join(': '))
+    .filter(Boolean);
+  return details.length ? `${t.stoppedReason} (${details.join('; ')})` : t.stoppedReason;
+}
+
 async function tasksOf(aws: Aws, svc: ResolvedService): Promise<TaskStatus[]> {
   const { cluster, service } = svc.names;
   const running = await listTasks(aws, cluster, service, 'RUNNING');
@@ -112,7 +121,7 @@ async function tasksOf(aws: Aws, svc: ResolvedService): Promise<TaskStatus[]> {
       publicIp: ip,
       url: ip ? `http://${ip}:${svc.image.port}/` : undefined,
       startedAt: iso(t.startedAt),
-      stoppedReason: t.stoppedReason,
+      stoppedReason: stopReason(t),
     };
   });
 }
