@@ -1,10 +1,9 @@
 /** make logs: the service's (or, with LAMBDA=1, the function's) CloudWatch log lines; FOLLOW=1 keeps polling until Ctrl-C. */
 import { callerIdentity, createAws } from './lib/aws.ts';
 import { commonOptions, runMain } from './lib/cli.ts';
-import { isAwsError } from './lib/errors.ts';
 import { defaultServiceManifest, loadManifests, stackClients } from './clean/target.ts';
 import { lambdaStatus } from './status/gather.ts';
-import { parseSince, tail } from './status/logs.ts';
+import { logGroupExists, parseSince, tail } from './status/logs.ts';
 
 const truthy = (v: string | undefined) => !!v && v !== '0' && v.toLowerCase() !== 'false';
 
@@ -29,16 +28,15 @@ await runMain(async () => {
     group = fn.logGroup || `/aws/lambda/${lambda.stackName}`;
     what = `Lambda function ${fn.functionName ?? lambda.stackName}`;
   }
+  if (!(await logGroupExists(aws, group))) {
+    console.log(`nothing deployed: log group ${group} does not exist in ${aws.region} — ${wantLambda ? 'make deploy-lambda' : 'make deploy-ecs'} creates it`);
+    return 0;
+  }
   let stopped = false;
   process.on('SIGINT', () => (stopped = true));
   console.log(`${what}: log group ${group}, since ${new Date(since).toISOString()}${follow ? ' (following — Ctrl-C stops)' : ''}`);
-  try {
-    const intervalMs = Number(process.env.L2F_POLL_MS) > 0 ? Number(process.env.L2F_POLL_MS) : 2_000;
-    const n = await tail(aws, group, since, { follow, intervalMs, stopped: () => stopped, print: (l) => console.log(l) });
-    if (!n && !follow) console.log('no log lines in that window — try SINCE=1h');
-  } catch (err) {
-    if (!isAwsError(err, 'ResourceNotFoundException')) throw err;
-    console.log(`nothing deployed: log group ${group} does not exist in ${aws.region} — ${wantLambda ? 'make deploy-lambda' : 'make deploy-ecs'} creates it`);
-  }
+  const intervalMs = Number(process.env.L2F_POLL_MS) > 0 ? Number(process.env.L2F_POLL_MS) : 2_000;
+  const n = await tail(aws, group, since, { follow, intervalMs, stopped: () => stopped, print: (l) => console.log(l) });
+  if (!n && !follow) console.log('no log lines in that window — try SINCE=1h');
   return 0;
 });

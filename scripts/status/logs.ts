@@ -1,4 +1,4 @@
-import { FilterLogEventsCommand, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeLogGroupsCommand, FilterLogEventsCommand, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import type { Aws } from '../lib/aws.ts';
 import { UserError, message } from '../lib/errors.ts';
 import { sleep } from '../clean/wait.ts';
@@ -68,4 +68,9 @@ export async function tail(
     for (let waited = 0; waited < opts.intervalMs && !opts.stopped(); waited += 100) await sleep(Math.min(100, opts.intervalMs - waited));
     if (opts.stopped()) return printed;
   }
+}
+
+export async function logGroupExists(aws: Aws, name: string): Promise<boolean> {
+  const out = await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name }));
+  return (out.logGroups ?? []).some((g) => g.logGroupName === name);
 }
