@@ -5,7 +5,7 @@ import { ToolError, UserError, awsErrorName, message } from '../lib/errors.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { applyCluster, desiredCluster, findCluster, planCluster } from './cluster.ts';
 import { applyRepository, desiredRepository, findRepository, planRepository } from './ecr.ts';
-import { coversEveryone, endpointTimeoutMs, findEndpoints, probe } from './endpoint.ts';
+import { reportEndpoints } from './endpoint.ts';
 import { refuseWrites } from './guard.ts';
 import { applyRole, desiredRole, findRole, partitionOf, planRole } from './iam.ts';
 import { ensureDocker, resolveImage } from './image.ts';
@@ -41,6 +41,7 @@ export async function deploy(svc: ResolvedService, opts: DeployOptions): Promise
   if (dryRun) refuseWrites(aws);
   const timings: StepTiming[] = [];
   const rows: SummaryRow[] = [];
+  const urls: string[] = [];
   const started = performance.now();
 
   const step = async <T>(n: number, title: string, body: () => Promise<T>): Promise<T> => {
@@ -154,29 +155,7 @@ export async function deploy(svc: ResolvedService, opts: DeployOptions): Promise
       });
 
       await step(9, 'endpoint', async () => {
-        const tasks = await findEndpoints(aws, svc, taskDefinitionArn);
-        if (tasks.length === 0) {
-          log(`    no running task${svc.count === 0 ? ' (count is 0)' : ''}`);
-          return;
-        }
-        if (!svc.network.publicIp) {
-          for (const t of tasks) log(`    task ${t.taskId}: private IP ${t.privateIp ?? '?'} (network.publicIp is false: no public URL)`);
-          return;
-        }
-        const answers = await Promise.all(
-          tasks.map(async (t) => ({ t, a: t.publicIp ? await probe(`http://${t.publicIp}:${svc.image.port}/`, endpointTimeoutMs()) : undefined })),
-        );
-        const failed: string[] = [];
-        for (const { t, a } of answers) {
-          if (!a) failed.push(`task ${t.taskId} has no public IP`);
-          else if (a.status !== undefined) log(`    ${a.url} → ${a.status} ${a.body?.trim()}`);
-          else failed.push(`${a.url} did not answer (${a.error})`);
-        }
-        for (const f of failed) log(`    ! ${f}`);
-        if (failed.length > 0 && coversEveryone(svc)) {
-          throw new ToolError(message('step 9 (endpoint)', failed.join('; '), 'check the task logs (`make logs`) and that the container listens on PORT'));
-        }
-        if (failed.length > 0) log(`    (network.allowedCidrs is ${svc.network.allowedCidrs.join(', ')}: this machine may not be allowed in)`);
+        urls.push(...(await reportEndpoints(aws, svc, taskDefinitionArn, log)));
       });
     }
 
@@ -188,7 +167,7 @@ export async function deploy(svc: ResolvedService, opts: DeployOptions): Promise
       if (dryRun) log('    DRY RUN: nothing was changed. Run `make deploy-ecs` to apply.');
       else if (writes.length === 0) log('    No changes: everything was already as the manifest says — nothing was written.');
       else log(`    writes: ${summarizeWrites(writes.map((w) => w.operation))}`);
-      if (servicePlan.action === 'unchanged' && !dryRun && writes.length > 0) log('    (the service itself was unchanged)');
+      for (const url of urls) log(`    URL: ${url}`);
     });
     return 0;
   } catch (err) {

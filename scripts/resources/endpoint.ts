@@ -1,4 +1,5 @@
 import type { Aws } from '../lib/aws.ts';
+import { ToolError, message } from '../lib/errors.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { sleep } from './retry.ts';
 import { serviceTasks, taskAddresses } from './tasks.ts';
@@ -45,4 +46,40 @@ export function endpointTimeoutMs(): number {
 
 export function coversEveryone(svc: ResolvedService): boolean {
   return svc.network.allowedCidrs.some((c) => c === '0.0.0.0/0' || c === '::/0');
+}
+
+/**
+ * Step 9: each running task's public IP, called until it answers. Returns the URLs that answered.
+ * No answer fails the step when the port is open to everyone; with narrower CIDRs this machine
+ * may simply not be let in, so that is only said.
+ */
+export async function reportEndpoints(aws: Aws, svc: ResolvedService, taskDefinitionArn: string, log: (line: string) => void): Promise<string[]> {
+  const tasks = await findEndpoints(aws, svc, taskDefinitionArn);
+  if (tasks.length === 0) {
+    log(`    no running task${svc.count === 0 ? ' (count is 0)' : ''}`);
+    return [];
+  }
+  if (!svc.network.publicIp) {
+    for (const t of tasks) log(`    task ${t.taskId}: private IP ${t.privateIp ?? '?'} (network.publicIp is false: no public URL)`);
+    return [];
+  }
+  const answers = await Promise.all(
+    tasks.map(async (t) => ({ t, a: t.publicIp ? await probe(`http://${t.publicIp}:${svc.image.port}/`, endpointTimeoutMs()) : undefined })),
+  );
+  const urls: string[] = [];
+  const failed: string[] = [];
+  for (const { t, a } of answers) {
+    if (!a) failed.push(`task ${t.taskId} has no public IP`);
+    else if (a.status === undefined) failed.push(`${a.url} did not answer (${a.error})`);
+    else {
+      log(`    ${a.url} → ${a.status} ${a.body?.trim()}`);
+      urls.push(a.url);
+    }
+  }
+  for (const f of failed) log(`    ! ${f}`);
+  if (failed.length > 0 && coversEveryone(svc)) {
+    throw new ToolError(message('step 9 (endpoint)', failed.join('; '), 'check the task logs (`make logs`) and that the container listens on PORT'));
+  }
+  if (failed.length > 0) log(`    (network.allowedCidrs is ${svc.network.allowedCidrs.join(', ')}: this machine may not be allowed in)`);
+  return urls;
 }
