@@ -156,6 +156,7 @@ export async function resolveImage(aws: Aws, svc: ResolvedService, opts: ImageSt
   }
   if (!opts.repositoryUri) throw new ToolError(message('step 3 (image)', 'the repository URI is unknown', 'rerun the deploy'));
   const started = performance.now();
+  opts.log(`    docker build --platform ${DOCKER_PLATFORM[svc.platform]} -f ${relative(build.context, build.dockerfile)} ${build.context}${known ? ` (tag ${known})` : ''} …`);
   const imageId = await dockerBuild(build, svc.platform, `${opts.repositoryName}:l2f-build`);
   opts.log(`    built ${imageId.slice(0, 19)} in ${((performance.now() - started) / 1000).toFixed(1)}s`);
   const tag = known ?? contentTag(imageId, await gitShortSha(build.context));

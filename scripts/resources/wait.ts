@@ -80,7 +80,8 @@ export async function waitForRollout(aws: Aws, svc: ResolvedService, opts: WaitO
     if (performance.now() + pollMs > deadline) {
       throw await failure(aws, svc, opts.taskDefinitionArn, `the rollout of ${shortTd(opts.taskDefinitionArn)} did not complete within ${opts.timeoutSeconds}s (deployment.timeout)`);
     }
-    await sleep(pollMs);
+    // quick first looks (a no-op or a fast rollout ends early), then the steady interval
+    await sleep(Math.min(pollMs, 500 * 2 ** (polls - 1)));
   }
 }
 
