@@ -87,3 +87,28 @@ test('with Docker: DRY_RUN builds nothing, pushes nothing and writes nothing', {
   assert.match(r.stdout, /\+ would build and push (git-[0-9a-f]+|\(tag from the built image)/);
   assert.doesNotMatch(r.stdout, /built sha256/);
 });
+
+test('with Docker: the rendered health check command passes inside the real image (the fake only probes the path)', { timeout: 300_000 }, async (t) => {
+  if (!requireDocker(t)) return;
+  const { dockerBuild } = await import('../../scripts/resources/image.ts');
+  const { healthCheckCommand } = await import('../../scripts/resources/task-definition.ts');
+  const { run } = await import('../../scripts/resources/process.ts');
+  const imageId = await dockerBuild({ context: REPO, dockerfile: join(REPO, 'Dockerfile'), args: {} }, 'linux/x86_64', 'l2f-healthcheck-test:latest');
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const name = `l2f-hc-${process.pid}-${port}`;
+  const started = await run('docker', ['run', '-d', '--rm', '--name', name, '--network', 'host', '-e', 'HOST=0.0.0.0', '-e', `PORT=${port}`, imageId]);
+  assert.equal(started.code, 0, started.stderr);
+  try {
+    const check = (path: string) => run('docker', ['exec', name, 'sh', '-c', healthCheckCommand(path, port)[1]!]);
+    let ok = await check('/healthz');
+    for (let i = 0; i < 50 && ok.code !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      ok = await check('/healthz');
+    }
+    assert.equal(ok.code, 0, `healthy: ${ok.stderr}`);
+    assert.notEqual((await check('/no-such-path')).code, 0, 'a failing path is unhealthy');
+  } finally {
+    await run('docker', ['rm', '-f', name]);
+    await run('docker', ['rmi', 'l2f-healthcheck-test:latest']);
+  }
+});
