@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startFakeAws } from '../fake-aws/index.ts';
 import type { FakeAws } from '../fake-aws/index.ts';
-import { locationManifest, output, runDeploy, uniqueName, writeManifest } from './e2e.ts';
+import { REPO, locationManifest, output, runDeploy, uniqueName, writeManifest } from './e2e.ts';
 
 // Without Docker: `image.location`, nothing built; the fake runs the project's container server as the task.
 let fake: FakeAws;
@@ -152,4 +152,22 @@ test('a bad change is rolled back by the circuit breaker: exit 1 with the reason
   const fixed = await runDeploy(fake, good);
   assert.equal(fixed.code, 0, output(fixed));
   assert.match(fixed.stdout, /Hello from ECS!/);
+});
+
+test('pre-flight: an unreachable Docker engine stops a build deploy before any write, with what to do', async () => {
+  const mark = fake.requests.length;
+  const manifest = writeManifest({ name: uniqueName('nodocker'), image: { build: { context: REPO }, port: 3000 } });
+  const r = await runDeploy(fake, manifest, { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+  assert.equal(r.code, 1, output(r));
+  assert.match(r.stderr, /pre-flight: Docker: .* — start Docker, or set image\.location/);
+  assert.deepEqual(ops(mark), []);
+});
+
+test('pre-flight: subnets named in the manifest that do not exist are bad input (exit 2), before any write', async () => {
+  const mark = fake.requests.length;
+  const manifest = writeManifest(locationManifest(uniqueName('nosubnet'), { network: { subnets: ['subnet-0123456789abcdef0'] } }));
+  const r = await runDeploy(fake, manifest);
+  assert.equal(r.code, 2, output(r));
+  assert.match(r.stderr, /network: subnets subnet-0123456789abcdef0 not found .* — check network\.vpcId/);
+  assert.deepEqual(ops(mark), []);
 });
