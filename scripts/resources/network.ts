@@ -16,7 +16,7 @@ export async function findNetwork(aws: Aws, svc: ResolvedService): Promise<Netwo
   const { vpcId, subnets } = svc.network;
   if (subnets && subnets.length > 0) return fromSubnets(aws, subnets, vpcId);
   if (vpcId) return fromVpc(aws, vpcId);
-  const vpcs = await aws.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }));
+  const vpcs = await aws.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }));
   const vpc = vpcs.Vpcs?.find((v) => v.IsDefault);
   if (!vpc?.VpcId) {
     throw new ToolError(
