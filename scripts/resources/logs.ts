@@ -31,8 +31,14 @@ export type LogGroupPlan = Plan<LiveLogGroup, DesiredLogGroup>;
 
 export async function findLogGroup(aws: Aws, svc: ResolvedService): Promise<LiveLogGroup | undefined> {
   const name = svc.names.logGroup;
-  const out = await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name }));
-  const group = out.logGroups?.find((g) => g.logGroupName === name);
+  let group;
+  let nextToken: string | undefined;
+  do {
+    // the prefix also matches longer names (/ecs/web-test-2): page until the exact one
+    const out = await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name, nextToken }));
+    group = out.logGroups?.find((g) => g.logGroupName === name);
+    nextToken = out.nextToken;
+  } while (!group && nextToken);
   if (!group) return undefined;
   const arn = group.logGroupArn ?? group.arn?.replace(/:\*$/, '') ?? '';
   const tags = await aws.logs.send(new ListTagsForResourceCommand({ resourceArn: arn }));
