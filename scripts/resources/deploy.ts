@@ -119,8 +119,16 @@ export async function deploy(svc: ResolvedService, opts: DeployOptions): Promise
       const clusterPlan = planCluster(await findCluster(aws, svc), desiredCluster(svc));
       show(clusterPlan);
       if (!dryRun) await applyCluster(aws, clusterPlan);
-      const desired = desiredTaskDefinition(svc, { image: image.image, executionRoleArn: role, region: aws.region });
-      const plan = planTaskDefinition(await findTaskDefinition(aws, svc), desired);
+      const live = await findTaskDefinition(aws, svc);
+      let imageForPlan = image.image;
+      const liveImage = live?.doc.containerDefinitions?.find((c) => c.name === svc.names.container)?.image;
+      if (image.action === 'would build' && !image.tag && liveImage) {
+        // the tag of a dirty tree comes from the built image: plan as if its content did not change
+        imageForPlan = liveImage;
+        log('    (the image is rebuilt from the working tree at deploy time; a new revision follows only if its content changed)');
+      }
+      const desired = desiredTaskDefinition(svc, { image: imageForPlan, executionRoleArn: role, region: aws.region });
+      const plan = planTaskDefinition(live, desired);
       show(plan, [
         `image ${image.image}`,
         `cpu ${svc.cpu}, memory ${svc.memory}, ${svc.platform}, port ${svc.image.port}`,

@@ -60,6 +60,13 @@ test('with Docker: the first deploy builds the repo’s Dockerfile, pushes it, p
   assert.equal(scaled.code, 0, output(scaled));
   assert.deepEqual(writeOps(f, mark2).map((r) => r.operation), ['UpdateService']);
   assert.equal((scaled.stdout.match(/→ 200 \{"message":"Hello from ECS!"\}/g) ?? []).length, 2, 'both tasks answer');
+
+  const mark3 = f.requests.length;
+  const plan = await runDeploy(f, writeManifest(buildManifest(name, { count: 3 })), { DRY_RUN: '1' });
+  assert.equal(plan.code, 0, output(plan));
+  assert.deepEqual(writeOps(f, mark3), []);
+  assert.match(plan.stdout, /= unchanged: task definition/, 'an unchanged tree plans no new revision');
+  assert.match(plan.stdout, /desiredCount: 2 → 3/);
 });
 
 test('with Docker: an image that exits at start ends the deploy with exit 1, the stopped reason and exit code 3', { timeout: 600_000 }, async (t) => {
