@@ -69,20 +69,26 @@ export function renderReport(r: BenchReport): string {
   out.push('Rerun with `make bench` (options: `DURATION=<seconds per load run>`, `CONNECTIONS=<n>`).', '');
 
   out.push('## Throughput and latency', '');
-  out.push('| server | requests/s | vs ceiling | p50 | p99 | errors |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+  out.push('| server | requests/s | vs ceiling | 1 ÷ rate | p50 | p99 | errors |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   const ceiling = r.load[0] && !isSkipped(r.load[0].result) ? r.load[0].result.requestsPerSecond : undefined;
   for (const row of r.load) {
     if (isSkipped(row.result)) {
-      out.push(`| ${row.name} | not measured: ${row.result.skipped} | | | | |`);
+      out.push(`| ${row.name} | not measured: ${row.result.skipped} | | | | | |`);
       continue;
     }
     const l = row.result;
     const ratio = ceiling ? `${(l.requestsPerSecond / ceiling).toFixed(2)}×` : 'n/a';
-    out.push(`| ${row.name} | ${int(l.requestsPerSecond)} | ${ratio} | ${ms(l.p50)} ms | ${ms(l.p99)} ms | ${l.errors + l.non2xx} |`);
+    out.push(`| ${row.name} | ${int(l.requestsPerSecond)} | ${ratio} | ${(1e6 / l.requestsPerSecond).toFixed(1)} µs | ${ms(l.p50)} ms | ${ms(l.p99)} ms | ${l.errors + l.non2xx} |`);
   }
   out.push('');
   for (const row of r.load) out.push(`- **${row.name}**: ${row.what}`);
   out.push('');
+  out.push(
+    'A server is one Node process: when it is the bottleneck, 1 ÷ rate is what one request costs it, to',
+    'compare with the adapter\'s own cost below. The ratio to the ceiling is the figure that carries over',
+    'to other machines; absolute figures move with whatever else the machine is doing (see the load average).',
+    '',
+  );
 
   out.push('## Adapter cost per request', '');
   out.push(`Micro-benchmark of \`container/adapter.ts\` (median of rounds, ${int(r.micro.iterations)} iterations):`, '');

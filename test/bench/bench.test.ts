@@ -20,7 +20,8 @@ async function bench(name: string, env: Record<string, string>): Promise<{ repor
 }
 
 function assertLoadRow(table: string[][], name: RegExp): void {
-  const [, rps, ratio, p50, p99, errors] = row(table, name);
+  const [, rps, ratio, perRequest, p50, p99, errors] = row(table, name);
+  assert.ok(Math.abs(figure(perRequest) - 1e6 / figure(rps)) < 1, `${name} µs per request ${perRequest} vs ${rps} requests/s`);
   assert.ok(positiveFinite(figure(rps)), `${name} requests/s: ${rps}`);
   assert.ok(positiveFinite(figure(ratio)), `${name} ratio: ${ratio}`);
   assert.ok(positiveFinite(figure(p50)), `${name} p50: ${p50}`);

@@ -30,7 +30,8 @@ const text = renderReport(sample);
 
 test('each server reads as requests per second and as a ratio to the bare node:http ceiling', () => {
   const table = rows(text, 'Throughput and latency');
-  assert.deepEqual(row(table, /^bare/).slice(1, 5), ['40,000', '1.00×', '0.50 ms', '2.00 ms']);
+  assert.deepEqual(row(table, /^bare/).slice(1, 6), ['40,000', '1.00×', '25.0 µs', '0.50 ms', '2.00 ms']);
+  assert.equal(row(table, /adapter/)[3], '100.0 µs');
   assert.equal(figure(row(table, /express/)[2]), 0.5);
   assert.equal(figure(row(table, /adapter/)[2]), 0.25);
   assert.match(row(table, /Docker/)[1]!, /not measured: no Docker engine answers/);
