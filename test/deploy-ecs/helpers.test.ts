@@ -69,3 +69,29 @@ test('the rollout is done when our deployment is PRIMARY and COMPLETED, failed o
   assert.equal(judge({ deployments: [d('td:1', 'PRIMARY', 'IN_PROGRESS'), d('td:2', 'ACTIVE', 'FAILED')] }, 'td:2').state, 'failed');
   assert.equal(judge({ deployments: [d('td:1', 'PRIMARY', 'COMPLETED')] }, 'td:2').state, 'failed');
 });
+
+test('under DRY_RUN a write call is refused before it is sent, and reads still go out', async () => {
+  const { createAws } = await import('../../scripts/lib/aws.ts');
+  const { refuseWrites } = await import('../../scripts/resources/guard.ts');
+  const { CreateClusterCommand, DescribeClustersCommand } = await import('@aws-sdk/client-ecs');
+  const { createServer } = await import('node:http');
+  let received = 0;
+  const server = createServer((req, res) => {
+    received++;
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end('{"clusters":[],"failures":[]}');
+  }).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const saved = { ...process.env };
+  Object.assign(process.env, { AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as { port: number }).port}`, AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' });
+  try {
+    const aws = createAws('us-east-1');
+    refuseWrites(aws);
+    await assert.rejects(aws.ecs.send(new CreateClusterCommand({ clusterName: 'x' })), /DRY_RUN: refused to call CreateCluster/);
+    assert.equal(received, 0);
+    await aws.ecs.send(new DescribeClustersCommand({ clusters: ['x'] }));
+    assert.equal(received, 1);
+  } finally {
+    process.env = saved;
+    server.close();
+  }
+});
