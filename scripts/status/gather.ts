@@ -1,10 +1,10 @@
-import { DescribeTasksCommand, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
-import { DescribeNetworkInterfacesCommand } from '@aws-sdk/client-ec2';
+import type { Task } from '@aws-sdk/client-ecs';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import type { Aws } from '../lib/aws.ts';
 import { isAwsError } from '../lib/errors.ts';
 import type { ResolvedLambda, ResolvedService } from '../manifest/types.ts';
 import { findService } from '../resources/service.ts';
+import { serviceTasks, taskAddresses, taskId } from '../resources/tasks.ts';
 
 export interface DeploymentStatus {
   id: string;
@@ -67,30 +67,16 @@ const STOPPED_TASKS = 5;
 const iso = (d: Date | undefined) => d?.toISOString();
 const revision = (arn: string | undefined) => arn?.split('/').pop() ?? '';
 
-async function listTasks(aws: Aws, cluster: string, serviceName: string, desiredStatus: 'RUNNING' | 'STOPPED'): Promise<string[]> {
-  const out = await aws.ecs.send(new ListTasksCommand({ cluster, serviceName, desiredStatus }));
-  return out.taskArns ?? [];
-}
-
-/** Task ENI id → public IP, in one DescribeNetworkInterfaces call. */
+/** Task ARN → public IP (their ENIs' association). */
 async function publicIps(aws: Aws, tasks: Task[]): Promise<Map<string, string>> {
-  const eniOf = (t: Task) => t.attachments?.find((a) => a.type === 'ElasticNetworkInterface')?.details?.find((d) => d.name === 'networkInterfaceId')?.value;
-  const ids = tasks.map(eniOf).filter((x): x is string => !!x);
-  const ips = new Map<string, string>();
-  if (!ids.length) return ips;
   try {
-    const out = await aws.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: ids }));
-    for (const n of out.NetworkInterfaces ?? []) if (n.NetworkInterfaceId && n.Association?.PublicIp) ips.set(n.NetworkInterfaceId, n.Association.PublicIp);
+    const addresses = await taskAddresses(aws, tasks);
+    return new Map(addresses.filter((a) => a.publicIp).map((a) => [a.taskId, a.publicIp ?? '']));
   } catch (err) {
-    // An ENI released between the two calls: the task is stopping; show it without an IP.
-    if (!isAwsError(err, 'InvalidNetworkInterfaceID.NotFound')) throw err;
+    // An ENI released between the two calls: that task is stopping; show the tasks without IPs.
+    if (isAwsError(err, 'InvalidNetworkInterfaceID.NotFound')) return new Map();
+    throw err;
   }
-  const byTask = new Map<string, string>();
-  for (const t of tasks) {
-    const ip = ips.get(eniOf(t) ?? '');
-    if (ip && t.taskArn) byTask.set(t.taskArn, ip);
-  }
-  return byTask;
 }
 
 /** ECS's reason plus what the containers said (exit codes, image pull errors), which is what a user needs. */
@@ -103,17 +89,14 @@ function stopReason(t: Task): string | undefined {
 }
 
 async function tasksOf(aws: Aws, svc: ResolvedService): Promise<TaskStatus[]> {
-  const { cluster, service } = svc.names;
-  const running = await listTasks(aws, cluster, service, 'RUNNING');
-  const stopped = (await listTasks(aws, cluster, service, 'STOPPED')).slice(0, STOPPED_TASKS);
-  const arns = [...running, ...stopped];
-  if (!arns.length) return [];
-  const tasks = (await aws.ecs.send(new DescribeTasksCommand({ cluster, tasks: arns }))).tasks ?? [];
-  const ips = await publicIps(aws, tasks.filter((t) => t.lastStatus !== 'STOPPED'));
-  return tasks.map((t) => {
-    const ip = ips.get(t.taskArn ?? '');
+  const running = await serviceTasks(aws, svc, 'RUNNING');
+  const stopped = (await serviceTasks(aws, svc, 'STOPPED')).slice(0, STOPPED_TASKS);
+  const ips = await publicIps(aws, running.filter((t) => t.lastStatus !== 'STOPPED'));
+  return [...running, ...stopped].map((t) => {
+    const id = taskId(t.taskArn);
+    const ip = ips.get(id);
     return {
-      id: t.taskArn?.split('/').pop() ?? '',
+      id,
       lastStatus: t.lastStatus ?? '',
       desiredStatus: t.desiredStatus ?? '',
       health: t.healthStatus ?? 'UNKNOWN',
