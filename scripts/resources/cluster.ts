@@ -1,9 +1,8 @@
 import { CreateClusterCommand, DeleteClusterCommand, DescribeClustersCommand, TagResourceCommand } from '@aws-sdk/client-ecs';
 import type { Aws } from '../lib/aws.ts';
-import { isAwsError } from '../lib/errors.ts';
-import { fromKeyValue, isOwned, toLowerKeyValue } from '../lib/tags.ts';
+import { fromKeyValue, toLowerKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
-import { errorText, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
+import { deleteIfOwned, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
 import type { DeleteOptions, DeleteResult, Plan } from './types.ts';
 
 export interface LiveCluster {
@@ -48,18 +47,10 @@ export async function applyCluster(aws: Aws, plan: ClusterPlan): Promise<string>
   return live.arn;
 }
 
-export async function deleteCluster(aws: Aws, svc: ResolvedService, opts: DeleteOptions): Promise<DeleteResult> {
-  const base = { resource: 'ECS cluster', name: svc.names.cluster };
-  try {
-    const live = await findCluster(aws, svc);
-    if (!live) return { ...base, status: 'notFound' };
-    if (opts.onlyOwned && !isOwned(live.tags, svc.name, svc.environment)) {
-      return { ...base, status: 'notOwned', reason: 'it does not carry the lambda2fargate ownership tags' };
-    }
-    await aws.ecs.send(new DeleteClusterCommand({ cluster: live.arn }));
-    return { ...base, status: 'deleted' };
-  } catch (err) {
-    if (isAwsError(err, 'ClusterNotFoundException')) return { ...base, status: 'notFound' };
-    return { ...base, status: 'failed', reason: errorText(err) };
-  }
+export function deleteCluster(aws: Aws, svc: ResolvedService, opts: DeleteOptions): Promise<DeleteResult> {
+  return deleteIfOwned({ resource: 'ECS cluster', name: svc.names.cluster }, svc, opts, {
+    find: () => findCluster(aws, svc),
+    remove: async (live) => void (await aws.ecs.send(new DeleteClusterCommand({ cluster: live.arn }))),
+    gone: ['ClusterNotFoundException'],
+  });
 }

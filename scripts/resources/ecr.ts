@@ -10,10 +10,10 @@ import {
 } from '@aws-sdk/client-ecr';
 import type { Aws } from '../lib/aws.ts';
 import { isAwsError } from '../lib/errors.ts';
-import { fromKeyValue, isOwned, toKeyValue } from '../lib/tags.ts';
+import { fromKeyValue, toKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { stableJson } from './diff.ts';
-import { errorText, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
+import { deleteIfOwned, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
 import type { DeleteOptions, DeleteResult, FieldChange, Plan } from './types.ts';
 
 export interface LiveRepository {
@@ -125,20 +125,12 @@ export async function applyRepository(aws: Aws, plan: RepositoryPlan): Promise<{
 }
 
 /** Deletes the repository and the images in it. */
-export async function deleteRepository(aws: Aws, svc: ResolvedService, opts: DeleteOptions): Promise<DeleteResult> {
-  const base = { resource: 'ECR repository', name: svc.names.repository };
-  try {
-    const live = await findRepository(aws, svc);
-    if (!live) return { ...base, status: 'notFound' };
-    if (opts.onlyOwned && !isOwned(live.tags, svc.name, svc.environment)) {
-      return { ...base, status: 'notOwned', reason: 'it does not carry the lambda2fargate ownership tags' };
-    }
-    await aws.ecr.send(new DeleteRepositoryCommand({ repositoryName: live.name, force: true }));
-    return { ...base, status: 'deleted' };
-  } catch (err) {
-    if (isAwsError(err, 'RepositoryNotFoundException')) return { ...base, status: 'notFound' };
-    return { ...base, status: 'failed', reason: errorText(err) };
-  }
+export function deleteRepository(aws: Aws, svc: ResolvedService, opts: DeleteOptions): Promise<DeleteResult> {
+  return deleteIfOwned({ resource: 'ECR repository', name: svc.names.repository }, svc, opts, {
+    find: () => findRepository(aws, svc),
+    remove: async (live) => void (await aws.ecr.send(new DeleteRepositoryCommand({ repositoryName: live.name, force: true }))),
+    gone: ['RepositoryNotFoundException'],
+  });
 }
 
 function parse(text: string | undefined): unknown {

@@ -12,10 +12,10 @@ import {
 } from '@aws-sdk/client-iam';
 import type { Aws } from '../lib/aws.ts';
 import { isAwsError } from '../lib/errors.ts';
-import { fromKeyValue, isOwned, toKeyValue } from '../lib/tags.ts';
+import { fromKeyValue, toKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { isPlainObject, sortKeys, stableJson } from './diff.ts';
-import { errorText, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
+import { deleteIfOwned, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
 import type { DeleteOptions, DeleteResult, FieldChange, Plan } from './types.ts';
 
 export interface LiveRole {
@@ -115,27 +115,21 @@ export async function applyRole(aws: Aws, plan: RolePlan): Promise<{ arn: string
   return { arn, created: plan.action === 'create' };
 }
 
-export async function deleteRole(aws: Aws, svc: ResolvedService, opts: DeleteOptions): Promise<DeleteResult> {
-  const base = { resource: 'IAM execution role', name: svc.names.executionRole };
-  try {
-    const live = await findRole(aws, svc);
-    if (!live) return { ...base, status: 'notFound' };
-    if (opts.onlyOwned && !isOwned(live.tags, svc.name, svc.environment)) {
-      return { ...base, status: 'notOwned', reason: 'it does not carry the lambda2fargate ownership tags' };
-    }
-    for (const PolicyArn of live.attachedPolicyArns) {
-      await aws.iam.send(new DetachRolePolicyCommand({ RoleName: live.name, PolicyArn }));
-    }
-    const inline = await aws.iam.send(new ListRolePoliciesCommand({ RoleName: live.name }));
-    for (const PolicyName of inline.PolicyNames ?? []) {
-      await aws.iam.send(new DeleteRolePolicyCommand({ RoleName: live.name, PolicyName }));
-    }
-    await aws.iam.send(new DeleteRoleCommand({ RoleName: live.name }));
-    return { ...base, status: 'deleted' };
-  } catch (err) {
-    if (isAwsError(err, 'NoSuchEntity', 'NoSuchEntityException')) return { ...base, status: 'notFound' };
-    return { ...base, status: 'failed', reason: errorText(err) };
-  }
+export function deleteRole(aws: Aws, svc: ResolvedService, opts: DeleteOptions): Promise<DeleteResult> {
+  return deleteIfOwned({ resource: 'IAM execution role', name: svc.names.executionRole }, svc, opts, {
+    find: () => findRole(aws, svc),
+    remove: async (live) => {
+      for (const PolicyArn of live.attachedPolicyArns) {
+        await aws.iam.send(new DetachRolePolicyCommand({ RoleName: live.name, PolicyArn }));
+      }
+      const inline = await aws.iam.send(new ListRolePoliciesCommand({ RoleName: live.name }));
+      for (const PolicyName of inline.PolicyNames ?? []) {
+        await aws.iam.send(new DeleteRolePolicyCommand({ RoleName: live.name, PolicyName }));
+      }
+      await aws.iam.send(new DeleteRoleCommand({ RoleName: live.name }));
+    },
+    gone: ['NoSuchEntity', 'NoSuchEntityException'],
+  });
 }
 
 /** IAM returns the document URL-encoded. */

@@ -8,9 +8,8 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { Aws } from '../lib/aws.ts';
 import { isAwsError } from '../lib/errors.ts';
-import { isOwned } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
-import { errorText, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
+import { deleteIfOwned, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
 import type { DeleteOptions, DeleteResult, FieldChange, Plan } from './types.ts';
 
 export interface LiveLogGroup {
@@ -80,18 +79,10 @@ export async function applyLogGroup(aws: Aws, plan: LogGroupPlan): Promise<void>
   }
 }
 
-export async function deleteLogGroup(aws: Aws, svc: ResolvedService, opts: DeleteOptions): Promise<DeleteResult> {
-  const base = { resource: 'CloudWatch log group', name: svc.names.logGroup };
-  try {
-    const live = await findLogGroup(aws, svc);
-    if (!live) return { ...base, status: 'notFound' };
-    if (opts.onlyOwned && !isOwned(live.tags, svc.name, svc.environment)) {
-      return { ...base, status: 'notOwned', reason: 'it does not carry the lambda2fargate ownership tags' };
-    }
-    await aws.logs.send(new DeleteLogGroupCommand({ logGroupName: live.name }));
-    return { ...base, status: 'deleted' };
-  } catch (err) {
-    if (isAwsError(err, 'ResourceNotFoundException')) return { ...base, status: 'notFound' };
-    return { ...base, status: 'failed', reason: errorText(err) };
-  }
+export function deleteLogGroup(aws: Aws, svc: ResolvedService, opts: DeleteOptions): Promise<DeleteResult> {
+  return deleteIfOwned({ resource: 'CloudWatch log group', name: svc.names.logGroup }, svc, opts, {
+    find: () => findLogGroup(aws, svc),
+    remove: async (live) => void (await aws.logs.send(new DeleteLogGroupCommand({ logGroupName: live.name }))),
+    gone: ['ResourceNotFoundException'],
+  });
 }

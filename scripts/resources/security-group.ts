@@ -12,7 +12,7 @@ import { isAwsError } from '../lib/errors.ts';
 import { fromKeyValue, isOwned, toKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { sleep } from './retry.ts';
-import { errorText, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
+import { deleteIfOwned, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
 import type { DeleteOptions, DeleteResult, FieldChange, Plan } from './types.ts';
 
 /** One ingress permission, flattened: IpPermissions group several sources under one port range. */
@@ -172,31 +172,27 @@ export async function applySecurityGroup(aws: Aws, plan: SecurityGroupPlan): Pro
  * ENIs of stopped tasks linger for a while and keep the group in use (DependencyViolation);
  * `dependencyTimeoutMs` keeps retrying that one error for so long.
  */
-export async function deleteSecurityGroup(
+export function deleteSecurityGroup(
   aws: Aws,
   svc: ResolvedService,
   opts: DeleteOptions & { vpcId?: string; dependencyTimeoutMs?: number },
 ): Promise<DeleteResult> {
-  const base = { resource: 'security group', name: svc.names.securityGroup };
-  try {
-    const live = await findSecurityGroup(aws, svc, opts.vpcId);
-    if (!live) return { ...base, status: 'notFound' };
-    if (opts.onlyOwned && !isOwned(live.tags, svc.name, svc.environment)) {
-      return { ...base, name: `${live.name} (${live.id})`, status: 'notOwned', reason: 'it does not carry the lambda2fargate ownership tags' };
-    }
-    const deadline = Date.now() + (opts.dependencyTimeoutMs ?? 0);
-    for (;;) {
-      try {
-        await aws.ec2.send(new DeleteSecurityGroupCommand({ GroupId: live.id }));
-        return { ...base, name: `${live.name} (${live.id})`, status: 'deleted' };
-      } catch (err) {
-        if (!isAwsError(err, 'DependencyViolation') || Date.now() >= deadline) throw err;
-        await sleep(Math.min(5000, Math.max(0, deadline - Date.now())));
+  return deleteIfOwned({ resource: 'security group', name: svc.names.securityGroup }, svc, opts, {
+    find: () => findSecurityGroup(aws, svc, opts.vpcId),
+    nameOf: (live) => `${live.name} (${live.id})`,
+    remove: async (live) => {
+      const deadline = Date.now() + (opts.dependencyTimeoutMs ?? 0);
+      for (;;) {
+        try {
+          await aws.ec2.send(new DeleteSecurityGroupCommand({ GroupId: live.id }));
+          return;
+        } catch (err) {
+          if (!isAwsError(err, 'DependencyViolation') || Date.now() >= deadline) throw err;
+          await sleep(Math.min(5000, Math.max(0, deadline - Date.now())));
+        }
       }
-    }
-  } catch (err) {
-    if (isAwsError(err, 'InvalidGroup.NotFound')) return { ...base, status: 'notFound' };
-    const hint = isAwsError(err, 'DependencyViolation') ? ' — network interfaces of stopped tasks still use it; retry in a minute' : '';
-    return { ...base, status: 'failed', reason: errorText(err) + hint };
-  }
+    },
+    gone: ['InvalidGroup.NotFound'],
+    hint: (err) => (isAwsError(err, 'DependencyViolation') ? ' — network interfaces of stopped tasks still use it; retry in a minute' : ''),
+  });
 }

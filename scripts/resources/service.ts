@@ -2,11 +2,11 @@ import { CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, Ta
 import type { CreateServiceCommandInput, Service, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
 import type { Aws } from '../lib/aws.ts';
 import { ToolError, isAwsError, message } from '../lib/errors.ts';
-import { fromKeyValue, isOwned, toLowerKeyValue } from '../lib/tags.ts';
+import { fromKeyValue, toLowerKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { diffValues } from './diff.ts';
 import { retryWhileRoleNotReady } from './retry.ts';
-import { errorText, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
+import { deleteIfOwned, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
 import type { DeleteOptions, DeleteResult, Plan } from './types.ts';
 
 export interface LiveService {
@@ -153,19 +153,13 @@ export function updateInput(live: ServiceSettings, want: ServiceSettings): Parti
 }
 
 /** DeleteService with force: ECS scales it to zero and stops the tasks (their ENIs linger a little). */
-export async function deleteService(aws: Aws, svc: ResolvedService, opts: DeleteOptions): Promise<DeleteResult> {
-  const base = { resource: 'ECS service', name: svc.names.service };
-  try {
-    const live = await findService(aws, svc);
-    if (!live) return { ...base, status: 'notFound' };
-    if (opts.onlyOwned && !isOwned(live.tags, svc.name, svc.environment)) {
-      return { ...base, status: 'notOwned', reason: 'it does not carry the lambda2fargate ownership tags' };
-    }
-    if (live.status === 'DRAINING') return { ...base, status: 'deleted', reason: 'already draining' };
-    await aws.ecs.send(new DeleteServiceCommand({ cluster: svc.names.cluster, service: live.arn, force: true }));
-    return { ...base, status: 'deleted' };
-  } catch (err) {
-    if (isAwsError(err, 'ServiceNotFoundException', 'ServiceNotActiveException', 'ClusterNotFoundException')) return { ...base, status: 'notFound' };
-    return { ...base, status: 'failed', reason: errorText(err) };
-  }
+export function deleteService(aws: Aws, svc: ResolvedService, opts: DeleteOptions): Promise<DeleteResult> {
+  return deleteIfOwned({ resource: 'ECS service', name: svc.names.service }, svc, opts, {
+    find: () => findService(aws, svc),
+    remove: async (live) => {
+      if (live.status === 'DRAINING') return; // already being deleted
+      await aws.ecs.send(new DeleteServiceCommand({ cluster: svc.names.cluster, service: live.arn, force: true }));
+    },
+    gone: ['ServiceNotFoundException', 'ServiceNotActiveException', 'ClusterNotFoundException'],
+  });
 }

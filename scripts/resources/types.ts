@@ -1,5 +1,6 @@
 import type { ResolvedService } from '../manifest/types.ts';
-import { allTags } from '../lib/tags.ts';
+import { isAwsError } from '../lib/errors.ts';
+import { allTags, isOwned } from '../lib/tags.ts';
 
 /** What a resource module's plan says: the step prints it and apply acts on it. */
 export type Action = 'create' | 'update' | 'unchanged';
@@ -59,4 +60,37 @@ export function missingTags(live: Record<string, string>, desired: Record<string
 export function errorText(err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message}`;
   return String(err);
+}
+
+export interface DeleteSteps<L> {
+  find: () => Promise<L | undefined>;
+  remove: (live: L) => Promise<void>;
+  /** AWS error names that mean it is already gone */
+  gone: string[];
+  /** how the result names it (default: the manifest's name) */
+  nameOf?: (live: L) => string;
+  /** what to add to a failure's reason */
+  hint?: (err: unknown) => string;
+}
+
+/** The shape every delete shares: find it, refuse what is not ours, delete, and report. */
+export async function deleteIfOwned<L extends { tags: Record<string, string> }>(
+  base: { resource: string; name: string },
+  svc: ResolvedService,
+  opts: DeleteOptions,
+  steps: DeleteSteps<L>,
+): Promise<DeleteResult> {
+  try {
+    const live = await steps.find();
+    if (!live) return { ...base, status: 'notFound' };
+    const named = { ...base, name: steps.nameOf?.(live) ?? base.name };
+    if (opts.onlyOwned && !isOwned(live.tags, svc.name, svc.environment)) {
+      return { ...named, status: 'notOwned', reason: 'it does not carry the lambda2fargate ownership tags' };
+    }
+    await steps.remove(live);
+    return { ...named, status: 'deleted' };
+  } catch (err) {
+    if (isAwsError(err, ...steps.gone)) return { ...base, status: 'notFound' };
+    return { ...base, status: 'failed', reason: errorText(err) + (steps.hint?.(err) ?? '') };
+  }
 }
