@@ -39,7 +39,7 @@ test('clean after a deploy stopped after each step in turn leaves the fake empty
     const r = await runScript('clean', cleanEnv(fake, ws));
     assert.equal(r.code, 0, `after step ${step}: ${show(r)}`);
     assert.deepEqual(await leftovers(fake), [], `after step ${step}`);
-    t.diagnostic(`step ${step}: ${created} kinds of resources existed; ${/^clean: \d+ deleted.*/m.exec(r.stdout)?.[0]}`);
+    t.diagnostic(`step ${step}: ${created} kinds of resources existed; ${/^clean: \d+ deleted.*/m.exec(r.stdout)?.[0] ?? 'nothing to delete'}`);
   }
 });
 

@@ -41,3 +41,18 @@ test('with Docker: deploy, clean — the task container no longer runs and the r
   assert.equal(await registryHas(`${path}/manifests/${digest}`), 404, 'the registry no longer serves the image');
   assert.deepEqual(await leftovers(fake), []);
 });
+
+test('with Docker: clean after a deploy stopped after the ECR repository (empty) or after the push (one image) leaves nothing', { timeout: 600_000 }, async (t) => {
+  if (!requireDocker(t)) return;
+  const fake = await withFake(t, { docker: true, registry: true });
+  for (const step of [2, 3]) {
+    const ws = await workspace(t, { name: `pushed${step}`, build: { context: ROOT, dockerfile: join(ROOT, 'Dockerfile') } });
+    const deploy = await runScript('deploy-ecs', cleanEnv(fake, ws, { L2F_STOP_AFTER_STEP: String(step) }), { timeoutMs: 540_000 });
+    assert.equal(deploy.code, 0, show(deploy));
+    assert.deepEqual((await fake.snapshot()).repositories, [`pushed${step}-test`]);
+    const r = await runScript('clean', cleanEnv(fake, ws));
+    assert.equal(r.code, 0, show(r));
+    assert.match(r.stdout, new RegExp(`✓ repository\\s+pushed${step}-test: deleted with its images \\(${step === 2 ? 0 : 1} images?\\)`));
+    assert.deepEqual(await leftovers(fake), [], `after step ${step}`);
+  }
+});
