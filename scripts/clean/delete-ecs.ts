@@ -90,7 +90,7 @@ export async function deleteCluster(aws: Aws, item: Found): Promise<Result> {
   const services = c.activeServicesCount ?? 0;
   const tasks = (c.runningTasksCount ?? 0) + (c.pendingTasksCount ?? 0);
   if (services || tasks) {
-    return { item, outcome: 'kept', note: `left in place: ${services} other service(s) and ${tasks} task(s) still run in it — delete them first, or keep the cluster` };
+    return { item, outcome: 'kept', note: `left in place: ${services} service(s) and ${tasks} task(s) not deleted by this clean still run in it — delete them first, or keep the cluster` };
   }
   try {
     await aws.ecs.send(new DeleteClusterCommand({ cluster: item.id }));

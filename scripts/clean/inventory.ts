@@ -17,13 +17,13 @@ export interface Target {
 export async function inventory(aws: Aws, target: Target): Promise<Found[]> {
   const { svc } = target;
   const { found, refs } = await findEcs(aws, svc);
-  found.push(...(await findSecurityGroups(aws, svc, refs)));
-  found.push(...(await findRoles(aws, svc, refs)));
-  found.push(...(await findLogGroups(aws, svc, refs)));
-  found.push(...(await findRepositories(aws, svc, refs)));
-  if (target.stack) {
-    const s = await findStack(target.stack.aws, target.stack.name, target.stack.environment);
-    if (s) found.push(s);
-  }
+  const rest = await Promise.all([
+    findSecurityGroups(aws, svc, refs),
+    findRoles(aws, svc, refs),
+    findLogGroups(aws, svc, refs),
+    findRepositories(aws, svc, refs),
+    target.stack ? findStack(target.stack.aws, target.stack.name, target.stack.environment).then((s) => (s ? [s] : [])) : [],
+  ]);
+  found.push(...rest.flat());
   return found.sort(byKind);
 }

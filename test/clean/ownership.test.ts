@@ -101,7 +101,7 @@ test('a cluster another (untagged) service still uses is kept, and clean says wh
   );
   const r = await runScript('clean', cleanEnv(fake, ws));
   assert.equal(r.code, 0, show(r));
-  assert.match(r.stdout, /! cluster\s+shared-test: left in place: 1 other service\(s\) and 0 task\(s\) still run in it/);
+  assert.match(r.stdout, /! cluster\s+shared-test: left in place: 1 service\(s\) and 0 task\(s\) not deleted by this clean still run in it/);
   assert.match(r.stdout, /kept on purpose/);
   assert.deepEqual(await leftovers(fake), [
     ['clusters', ['shared-test']],
