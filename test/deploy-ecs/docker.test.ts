@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { startFakeAws } from '../fake-aws/index.ts';
 import type { FakeAws } from '../fake-aws/index.ts';
 import { requireDocker } from '../support/docker.ts';
-import { REPO, output, runDeploy, uniqueName, writeManifest } from './e2e.ts';
+import { REPO, output, runDeploy, tempDir, uniqueName, writeManifest } from './e2e.ts';
 
 // With Docker: the fake backs ECR with the local registry and runs each task's image under Docker.
 let fake: FakeAws | undefined;
@@ -72,7 +71,7 @@ test('with Docker: the first deploy builds the repo’s Dockerfile, pushes it, p
 test('with Docker: an image that exits at start ends the deploy with exit 1, the stopped reason and exit code 3', { timeout: 600_000 }, async (t) => {
   if (!requireDocker(t)) return;
   const f = await theFake();
-  const context = mkdtempSync(join(tmpdir(), 'l2f-crash-'));
+  const context = tempDir('crash-');
   writeFileSync(join(context, 'Dockerfile'), 'FROM node:24-slim\nCMD ["node","-e","console.error(\'crashing on purpose\'); process.exit(3)"]\n');
   const manifest = writeManifest(buildManifest(uniqueName('crash'), { healthcheck: { path: '/healthz' } }, { context }));
   const r = await runDeploy(f, manifest);

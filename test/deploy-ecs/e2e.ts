@@ -1,11 +1,19 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FakeAws } from '../fake-aws/index.ts';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+// every temp manifest and build context of this test process, removed when it exits
+const ROOT = mkdtempSync(join(tmpdir(), 'l2f-deploy-test-'));
+process.once('exit', () => rmSync(ROOT, { recursive: true, force: true }));
+
+export function tempDir(prefix = 'dir-'): string {
+  return mkdtempSync(join(ROOT, prefix));
+}
 
 let counter = 0;
 /** A service name no other test uses, so parallel tests never share resources. */
@@ -14,7 +22,7 @@ export function uniqueName(prefix: string): string {
 }
 
 /** Writes a manifest (YAML is a superset of JSON) into a fresh temp folder; returns its path. */
-export function writeManifest(manifest: Record<string, unknown>, dir = mkdtempSync(join(tmpdir(), 'l2f-manifest-'))): string {
+export function writeManifest(manifest: Record<string, unknown>, dir = tempDir('manifest-')): string {
   const file = join(dir, 'service.yml');
   writeFileSync(file, JSON.stringify(manifest, null, 2));
   return file;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -19,8 +19,9 @@ function gitRepo(): string {
   return dir;
 }
 
-test('a clean git tree gives git-<sha> before building; build args and arm64 show in the tag; a dirty tree gives none', async () => {
+test('a clean git tree gives git-<sha> before building; build args and arm64 show in the tag; a dirty tree gives none', async (t) => {
   const dir = gitRepo();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const sha = execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD']).toString().trim();
   const build = { context: dir, dockerfile: join(dir, 'Dockerfile'), args: {} };
   assert.equal(await gitTag(build, 'linux/x86_64'), `git-${sha}`);
