@@ -1,6 +1,6 @@
 import type { Aws } from '../lib/aws.ts';
 import type { ResolvedService } from '../manifest/types.ts';
-import { findEcs } from './find-ecs.ts';
+import { emptyReferences, findEcs } from './find-ecs.ts';
 import { findLogGroups, findRepositories, findRoles, findSecurityGroups, findStack } from './find-other.ts';
 import { byKind, type Found } from './types.ts';
 
@@ -10,20 +10,44 @@ export interface Target {
   stack?: { name: string; environment: string; aws: Aws };
 }
 
+export interface Inventory {
+  found: Found[];
+  /** lookups that failed: what was not checked, and why (clean goes on; the check cannot pass) */
+  problems: string[];
+}
+
+const errorText = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+
 /**
  * Everything the tool may have created for the service and environment, found by name and by the
  * tool's tags (and through what the deployed service references), owned or not, in deletion order.
+ * A lookup that fails is a problem for that kind only, so clean still removes everything else.
  */
-export async function inventory(aws: Aws, target: Target): Promise<Found[]> {
+export async function inventory(aws: Aws, target: Target): Promise<Inventory> {
   const { svc } = target;
-  const { found, refs } = await findEcs(aws, svc);
+  const problems: string[] = [];
+  const attempt = async (what: string, find: () => Promise<Found[]>): Promise<Found[]> => {
+    try {
+      return await find();
+    } catch (err) {
+      problems.push(`could not look for ${what}: ${errorText(err)}`);
+      return [];
+    }
+  };
+  let refs = emptyReferences();
+  const found = await attempt('the ECS cluster, service and task definitions', async () => {
+    const ecs = await findEcs(aws, svc);
+    refs = ecs.refs;
+    return ecs.found;
+  });
+  const stack = target.stack;
   const rest = await Promise.all([
-    findSecurityGroups(aws, svc, refs),
-    findRoles(aws, svc, refs),
-    findLogGroups(aws, svc, refs),
-    findRepositories(aws, svc, refs),
-    target.stack ? findStack(target.stack.aws, target.stack.name, target.stack.environment).then((s) => (s ? [s] : [])) : [],
+    attempt('security groups', () => findSecurityGroups(aws, svc, refs)),
+    attempt('the execution role', () => findRoles(aws, svc, refs)),
+    attempt('log groups', () => findLogGroups(aws, svc, refs)),
+    attempt('ECR repositories', () => findRepositories(aws, svc, refs)),
+    stack ? attempt(`the Lambda stack`, async () => [await findStack(stack.aws, stack.name, stack.environment)].filter((s) => s !== undefined)) : [],
   ]);
   found.push(...rest.flat());
-  return found.sort(byKind);
+  return { found: found.sort(byKind), problems };
 }

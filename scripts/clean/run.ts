@@ -47,21 +47,29 @@ async function remove(aws: Aws, target: Target, item: Found): Promise<Result> {
 
 const key = (f: Found) => `${f.kind}:${f.id}`;
 
+const incomplete = (problems: string[]) =>
+  `inventory check incomplete: ${problems.length} lookup(s) failed — fix the cause (often missing IAM permissions) and run make clean again`;
+
 /** Returns the exit code: 1 when anything the tool owns survives. */
 export async function clean(aws: Aws, target: Target, opts: CleanOptions): Promise<number> {
   const started = Date.now();
   const { svc } = target;
   const label = `${svc.name} (${svc.environment})`;
-  const found = await inventory(aws, target);
+  const { found, problems } = await inventory(aws, target);
   const owned = found.filter((f) => f.owned);
   planLines(found).forEach((l) => opts.print(l));
+  problems.forEach((p) => opts.print(`  ? ${p}`));
   if (!owned.length) {
+    if (problems.length) {
+      opts.print(incomplete(problems));
+      return 1;
+    }
     opts.print(`nothing to delete: lambda2fargate created nothing (left) for ${label} in ${aws.region}`);
     return 0;
   }
   if (opts.dryRun) {
     opts.print(`dry run: nothing deleted (${owned.length} to delete) — run without DRY_RUN=1 to delete`);
-    return 0;
+    return problems.length ? 1 : 0;
   }
   if (opts.interactive && !opts.yes && !(await confirm(`delete these ${owned.length} resources? [y/N] `))) {
     opts.print('nothing deleted (answer was not yes) — YES=1 skips the question');
@@ -74,7 +82,8 @@ export async function clean(aws: Aws, target: Target, opts: CleanOptions): Promi
     opts.print(resultLine(r));
   }
   // The inventory check: look again, by name and by tag, for anything the tool owns.
-  const left = (await inventory(aws, target)).filter((f) => f.owned);
+  const after = await inventory(aws, target);
+  const left = after.found.filter((f) => f.owned);
   const survivors = left.filter((f) => results.get(key(f))?.outcome !== 'kept');
   const kept = left.filter((f) => results.get(key(f))?.outcome === 'kept');
   const deleted = [...results.values()].filter((r) => r.outcome === 'deleted').length;
@@ -85,13 +94,16 @@ export async function clean(aws: Aws, target: Target, opts: CleanOptions): Promi
     opts.print('kept on purpose (others still use it):');
     kept.forEach((f) => opts.print(foundLine(f)));
   }
+  after.problems.forEach((p) => opts.print(`  ? ${p}`));
   if (survivors.length) {
     opts.print(`inventory check FAILED: ${survivors.length} resource(s) created by lambda2fargate for ${label} still exist:`);
     survivors.forEach((f) => opts.print(foundLine(f)));
     opts.print('fix the causes above and run make clean again');
+  } else if (after.problems.length) {
+    opts.print(incomplete(after.problems));
   } else {
     opts.print(`inventory check: nothing created by lambda2fargate for ${label} is left`);
   }
   opts.print(`clean: ${deleted} deleted in ${seconds(Date.now() - started)} (${seconds(waited)} waiting), ${calls} AWS calls (${writes} writes)`);
-  return survivors.length ? 1 : 0;
+  return survivors.length || after.problems.length ? 1 : 0;
 }

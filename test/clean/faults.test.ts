@@ -64,3 +64,15 @@ test('a failing `sam delete` is reported with its output and fails the inventory
   assert.equal(r.code, 1, show(r));
   assert.match(r.stdout, /✗ stack\s+l2f-clean-test: `sam delete --stack-name l2f-clean-test --region us-east-1 --no-prompts` exited 1: Error: Failed to delete the stack/);
 });
+
+test('a lookup the fake refuses does not stop the clean: the rest is deleted and the check is incomplete (exit 1)', async (t) => {
+  const fake = await withFake(t);
+  const ws = await workspace(t, { name: 'blind', location: LOCATION });
+  assert.equal((await runScript('deploy-ecs', cleanEnv(fake, ws))).code, 0);
+  fake.inject({ fail: { service: 'iam', operation: 'GetRole', code: 'AccessDenied', message: 'not authorized to perform: iam:GetRole', status: 403, count: Infinity } });
+  const r = await runScript('clean', cleanEnv(fake, ws));
+  assert.equal(r.code, 1, show(r));
+  assert.match(r.stdout, /\? could not look for the execution role: AccessDenied: not authorized to perform: iam:GetRole/);
+  assert.match(r.stdout, /inventory check incomplete: 1 lookup\(s\) failed — fix the cause \(often missing IAM permissions\) and run make clean again/);
+  assert.deepEqual(await leftovers(fake), [['roles', ['blind-test-exec']]]);
+});
