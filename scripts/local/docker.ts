@@ -66,8 +66,6 @@ export function runArgs(service: ResolvedService, o: RunOptions): string[] {
   const env: Record<string, string> = {};
   for (const { name, value } of container.environment ?? []) if (name) env[name] = value ?? '';
   env.HOST = o.host;
-  // the server answers its health path itself; the task definition relies on the default /healthz
-  if (service.healthcheck?.path) env.HEALTH_PATH = service.healthcheck.path;
   for (const [k, v] of Object.entries(env)) args.push('--env', `${k}=${v}`);
   const h = container.healthCheck;
   const cmd = h?.command ? healthCmd(h.command) : undefined;

@@ -8,6 +8,7 @@ import { buildArgs, dockerAvailable, dockerPlatform, hostPlatform, localImageTag
 import { lambdaEnvironment } from './lambda-env.ts';
 import { formatLogLine } from './log-lines.ts';
 import { assertPortFree, isPortFree, waitFor200 } from './ports.ts';
+import { containerEnvironment as taskEnvironment } from '../resources/task-definition.ts';
 
 const execFileP = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -147,8 +148,10 @@ function startLambdaEndpoint(o: LocalOptions): Child {
 
 /** The container's variables as the task definition sets them; nothing from Lambda leaks in. */
 function containerEnvironment(o: LocalOptions): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...o.service.variables, HOST: o.host, PORT: String(o.ecsPort) };
-  if (o.service.healthcheck?.path) env.HEALTH_PATH = o.service.healthcheck.path;
+  const service = { ...o.service, image: { ...o.service.image, port: o.ecsPort } };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
+  for (const { name, value } of taskEnvironment(service)) env[name] = value;
+  env.HOST = o.host;
   return env;
 }
 

@@ -67,8 +67,11 @@ export function healthCheckCommand(path: string, port: number): string[] {
   return ['CMD-SHELL', `node -e "fetch(${url}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"`];
 }
 
+/** The container server answers its health path itself, so it must know the one the check probes. */
 export function containerEnvironment(svc: ResolvedService): Array<{ name: string; value: string }> {
   const env: Record<string, string> = { ...svc.variables, HOST: '0.0.0.0', PORT: String(svc.image.port) };
+  const healthPath = svc.healthcheck?.path?.split('?')[0];
+  if (healthPath) env.HEALTH_PATH = healthPath;
   return Object.keys(env)
     .sort()
     .map((name) => ({ name, value: env[name]! }));

@@ -52,10 +52,11 @@ test('the rendered definition runs on Fargate with the manifest’s size, platfo
   assert.equal(c.linuxParameters?.initProcessEnabled, true);
 });
 
-test('the container gets HOST=0.0.0.0 and PORT plus the manifest’s variables, sorted, and PORT cannot be overridden', () => {
+test('the container gets HOST=0.0.0.0, PORT and the probed HEALTH_PATH plus the manifest’s variables, sorted, and PORT cannot be overridden', () => {
   const doc = desiredTaskDefinition(service({ variables: { ZED: '1', PORT: '9999', ALPHA: 'a' } }), inputs).doc;
   assert.deepEqual(doc.containerDefinitions![0]!.environment, [
     { name: 'ALPHA', value: 'a' },
+    { name: 'HEALTH_PATH', value: '/healthz' },
     { name: 'HOST', value: '0.0.0.0' },
     { name: 'PORT', value: '3000' },
     { name: 'ZED', value: '1' },
@@ -120,4 +121,12 @@ test('normalization ignores revision metadata but keeps a field added by hand', 
   assert.equal(a.containerDefinitions[0]!.privileged, true);
   assert.equal((a as Record<string, unknown>).revision, undefined);
   assert.equal(planTaskDefinition(live, desiredTaskDefinition(service(), inputs)).action, 'update');
+});
+
+test('a custom health-check path is the one the container server answers itself', () => {
+  const svc = service();
+  const doc = desiredTaskDefinition({ ...svc, healthcheck: { ...svc.healthcheck!, path: '/ready?deep=1' } }, inputs).doc;
+  const env = doc.containerDefinitions![0]!.environment ?? [];
+  assert.deepEqual(env.find((e) => e.name === 'HEALTH_PATH'), { name: 'HEALTH_PATH', value: '/ready' });
+  assert.match(doc.containerDefinitions![0]!.healthCheck!.command!.join(' '), /\/ready\?deep=1/);
 });
