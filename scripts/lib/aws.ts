@@ -10,7 +10,8 @@ import { ToolError, message } from './errors.ts';
 
 /**
  * One set of SDK clients per run. Region, profile, credentials and AWS_ENDPOINT_URL come from the
- * SDK's standard chain. Throttling is retried by the SDK's adaptive retry mode; every call is
+ * SDK's standard chain. Throttling is retried by the SDK's standard retry mode (exponential
+ * backoff with jitter; adaptive mode's client-side rate limiting made a throttled deploy 2.5× slower); every call is
  * counted so a run can report how many calls (and how many writes) it made.
  */
 export interface AwsCall {
@@ -56,7 +57,7 @@ export function resolveRegion(): string {
 
 export function createAws(region: string = resolveRegion()): Aws {
   const calls: AwsCall[] = [];
-  const config = { region, retryMode: 'adaptive' as const, maxAttempts: 6 };
+  const config = { region, retryMode: 'standard' as const, maxAttempts: 8 };
   const clients = {
     ecr: new ECRClient(config),
     ecs: new ECSClient(config),
