@@ -15,7 +15,11 @@ SINCE ?=
 LAMBDA ?=
 NO_DOCKER ?=
 DURATION ?=
-export ENV MANIFEST DRY_RUN YES OUTPUT FOLLOW SINCE LAMBDA NO_DOCKER DURATION
+CONNECTIONS ?=
+BENCH_REPORT ?=
+LOCAL_PORT ?=
+LAMBDA_PORT ?=
+export ENV MANIFEST DRY_RUN YES OUTPUT FOLLOW SINCE LAMBDA NO_DOCKER DURATION CONNECTIONS BENCH_REPORT LOCAL_PORT LAMBDA_PORT
 
 NODE ?= node
 RUN := $(NODE) --import tsx
@@ -29,7 +33,8 @@ help: ## List the targets and their options
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  %-14s %s\n", $$1, $$2 }'
 	@echo
 	@echo "AWS settings come from the standard chain: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL."
-	@echo "Exit codes: 0 success, 1 a failure in AWS/Docker/the network, 2 bad input."
+	@echo "Scripts exit 0 on success, 1 on a failure in AWS/Docker/the network, 2 on bad input;"
+	@echo "make itself reports any failure as 2 — 'npm run <target>' passes the script's own code through."
 
 node-check:
 	@$(NODE) -e 'const [M]=process.versions.node.split(".").map(Number); if (M < 22) { console.error("node: version " + process.versions.node + " is too old — lambda2fargate needs Node 22 or newer (24 recommended); put it first on PATH"); process.exit(2) }'
@@ -40,7 +45,7 @@ $(DEPS): package.json package-lock.json | node-check
 
 install: $(DEPS) ## Install the project's dependencies (every target does this itself when needed)
 
-local: $(DEPS) ## Run both halves on this machine, no AWS account needed [NO_DOCKER=1]
+local: $(DEPS) ## Run both halves on this machine, no AWS account needed [NO_DOCKER=1, LOCAL_PORT, LAMBDA_PORT]
 	@$(RUN) scripts/local.ts
 
 deploy-lambda: $(DEPS) ## Build and deploy the Lambda + Function URL with SAM, then call it [ENV, DRY_RUN]
@@ -66,7 +71,7 @@ logs: $(DEPS) ## Show the service's log lines [ENV, SINCE=10m, FOLLOW=1, LAMBDA=
 clean: $(DEPS) ## Delete everything the tool created for the environment [ENV, YES=1, DRY_RUN=1]
 	@$(RUN) scripts/clean.ts
 
-bench: $(DEPS) ## Measure throughput, latency, image size, cold start and deploy calls; writes bench/REPORT.md [DURATION=10]
+bench: $(DEPS) ## Measure throughput, latency, image size, cold start and deploy calls; writes bench/REPORT.md [DURATION=10, CONNECTIONS=50, BENCH_REPORT]
 	@$(RUN) scripts/bench.ts
 
 typecheck: $(DEPS) ## Type-check every TypeScript file (strict)
