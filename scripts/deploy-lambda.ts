@@ -2,11 +2,11 @@
  * make deploy-lambda: sam build + sam deploy of template.yaml with the settings of
  * manifests/lambda.yml, then a call to the Function URL that must answer 200.
  */
-import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { commonOptions, runMain } from './lib/cli.ts';
 import { callerIdentity, createAws, resolveRegion } from './lib/aws.ts';
 import { ToolError, message } from './lib/errors.ts';
+import { run as runCommand } from './lib/process.ts';
 import { loadLambdaManifest } from './manifest/index.ts';
 import { checkParameters, effectiveParameter, loadTemplate } from './lambda/template.ts';
 import { formatCommand, lambdaPlan, samPairs, type Command, type LambdaPlan } from './lambda/plan.ts';
@@ -35,7 +35,7 @@ await runMain(async () => {
     return 0;
   }
 
-  const samVersion = checkSam();
+  const samVersion = await checkSam();
   checkEsbuild(root);
   const region = manifest.region ?? resolveRegion();
   const aws = createAws(region);
@@ -87,10 +87,6 @@ function printSummary(plan: LambdaPlan, environment: string, file: string): void
 async function run(c: Command, what: string, fix: string | (() => Promise<string>)): Promise<void> {
   console.log(`$ ${formatCommand(c)}`);
   const env = c.prependPath ? { ...process.env, PATH: `${c.prependPath}:${process.env.PATH ?? ''}` } : process.env;
-  const code = await new Promise<number>((done, fail) => {
-    const child = spawn(c.cmd, c.args, { cwd: root, env, stdio: 'inherit' });
-    child.on('error', fail);
-    child.on('exit', (status, signal) => done(status ?? (signal ? 128 : 1)));
-  });
+  const { code } = await runCommand(c.cmd, c.args, { cwd: root, env, stdio: 'inherit' });
   if (code !== 0) throw new ToolError(message(what, `exited with code ${code}`, typeof fix === 'string' ? fix : await fix()));
 }

@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { ToolError, message } from '../lib/errors.ts';
+import { lastLines, run } from '../lib/process.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { buildArgs, containerMemory, hostPlatform, imageSize, localImageTag, removeContainer, runArgs } from '../local/docker.ts';
 import { atInterrupt } from '../local/cleanup.ts';
@@ -10,7 +9,6 @@ import { freePort, waitFor200 } from '../local/ports.ts';
 import { loadRun, type LoadResult } from './load.ts';
 import type { ContainerFigures } from './report.ts';
 
-const execFileP = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 export interface ContainerBench {
@@ -24,11 +22,9 @@ export interface ContainerBench {
  */
 export async function containerBench(service: ResolvedService, o: { duration: number; connections: number; warmup: number }): Promise<ContainerBench> {
   const tag = localImageTag(service);
-  try {
-    await execFileP('docker', buildArgs(service, tag, hostPlatform()), { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, timeout: 15 * 60_000 });
-  } catch (err) {
-    const e = err as { stderr?: string };
-    throw new ToolError(message(`docker build of ${tag}`, (e.stderr ?? '').trim().split('\n').slice(-10).join('\n'), 'run `make local` to see the whole build'), { cause: err });
+  const built = await run('docker', buildArgs(service, tag, hostPlatform()), { cwd: ROOT, timeoutMs: 15 * 60_000 });
+  if (built.code !== 0) {
+    throw new ToolError(message(`docker build of ${tag}`, lastLines(built.stderr.trim(), 10), 'run `make local` to see the whole build'));
   }
   const base = service.image.build ? await finalBaseImage(service.image.build.dockerfile, service.image.build.args) : 'node:24-slim';
   const [imageBytes, baseBytes] = await Promise.all([imageSize(tag), imageSize(base)]);
@@ -40,12 +36,15 @@ export async function containerBench(service: ResolvedService, o: { duration: nu
   try {
     const url = `http://127.0.0.1:${port}/`;
     const started = performance.now();
-    const running = execFileP('docker', runArgs(service, { name, image: tag, host: '127.0.0.1', port, detach: true, labels: { 'lambda2fargate.bench': service.name } }), { timeout: 60_000 });
     let runFailed: string | undefined;
-    running.catch((err: { stderr?: string }) => (runFailed = `docker run failed: ${(err.stderr ?? '').trim()}`));
+    const running = run('docker', runArgs(service, { name, image: tag, host: '127.0.0.1', port, detach: true, labels: { 'lambda2fargate.bench': service.name } }), { timeoutMs: 60_000 }).then(
+      (r) => (r.code === 0 ? undefined : (runFailed = `docker run failed: ${r.stderr.trim()}`)),
+      (err: Error) => (runFailed = `docker run failed: ${err.message}`),
+    );
     await waitFor200(url, { timeoutMs: 60_000, intervalMs: 5, gaveUp: () => runFailed });
     const coldStartMs = performance.now() - started;
-    await running;
+    const failed = await running;
+    if (failed) throw new ToolError(message('bench: container', failed));
     if (o.warmup > 0) await loadRun({ url, duration: o.warmup, connections: o.connections });
     const load = await loadRun({ url, duration: o.duration, connections: o.connections });
     const memoryAfterLoadBytes = await containerMemory(name);

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { run } from '../lib/process.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { dockerAvailable } from '../local/docker.ts';
 import { containerBench } from './container.ts';
@@ -51,7 +51,7 @@ export async function runBench(o: BenchOptions): Promise<string> {
     await Promise.all(started.map((s) => s.stop()));
   }
 
-  const dockerUp = o.docker && dockerAvailable();
+  const dockerUp = o.docker && (await dockerAvailable());
   const noDocker = o.docker ? 'no Docker engine answers (start Docker and rerun)' : 'NO_DOCKER=1 was set';
   let container: BenchReport['container'];
   const containerRow = { name: 'container image under Docker', what: '' };
@@ -85,7 +85,7 @@ export async function runBench(o: BenchOptions): Promise<string> {
     machine: machine(),
     loadAverage,
     node: process.versions.node,
-    ...(dockerUp ? { docker: dockerVersion() } : {}),
+    ...(dockerUp ? { docker: await dockerVersion() } : {}),
     duration: o.duration,
     rounds: plan,
     connections: o.connections,
@@ -108,10 +108,7 @@ function machine(): string {
   return `${os.platform()}/${os.arch()}, ${cpus.length} × ${model}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB`;
 }
 
-function dockerVersion(): string {
-  try {
-    return execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8', timeout: 15_000 }).trim();
-  } catch {
-    return 'unknown';
-  }
+async function dockerVersion(): Promise<string> {
+  const r = await run('docker', ['version', '--format', '{{.Server.Version}}'], { timeoutMs: 15_000 }).catch(() => undefined);
+  return r?.code === 0 ? r.stdout.trim() : 'unknown';
 }

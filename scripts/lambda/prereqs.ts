@@ -1,20 +1,23 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolError, message } from '../lib/errors.ts';
+import { isCommandNotFound, run } from '../lib/process.ts';
 
 const INSTALL_SAM =
   'install the AWS SAM CLI (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html: ' +
   'the installer for your OS, `brew install aws-sam-cli`, or `pipx install aws-sam-cli`), then check `sam --version`';
 
 /** The SAM CLI's version line; throws when `sam` is not on PATH or does not run. */
-export function checkSam(): string {
-  const r = spawnSync('sam', ['--version'], { encoding: 'utf8', timeout: 60_000 });
-  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new ToolError(message('SAM CLI', '`sam` is not on PATH', INSTALL_SAM));
+export async function checkSam(): Promise<string> {
+  let r;
+  try {
+    r = await run('sam', ['--version'], { timeoutMs: 60_000 });
+  } catch (err) {
+    if (isCommandNotFound(err)) throw new ToolError(message('SAM CLI', '`sam` is not on PATH', INSTALL_SAM));
+    throw new ToolError(message('SAM CLI', (err as Error).message, `reinstall it — ${INSTALL_SAM}`), { cause: err });
   }
-  if (r.error || r.status !== 0) {
-    const why = r.error ? r.error.message : `\`sam --version\` exited with ${r.status}: ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`;
+  if (r.code !== 0) {
+    const why = r.timedOut ? '`sam --version` did not answer within 60 s' : `\`sam --version\` exited with ${r.code}: ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`;
     throw new ToolError(message('SAM CLI', why, `reinstall it — ${INSTALL_SAM}`));
   }
   return r.stdout.trim();

@@ -1,15 +1,12 @@
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { Platform, ResolvedService } from '../manifest/types.ts';
 import { desiredTaskDefinition } from '../resources/task-definition.ts';
 import { ToolError, message } from '../lib/errors.ts';
-
-const run = promisify(execFile);
+import { CommandFailed, run, runOk } from '../lib/process.ts';
 
 /** True when a Docker engine answers. */
-export function dockerAvailable(): boolean {
-  const r = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'ignore', timeout: 15_000 });
-  return r.status === 0;
+export async function dockerAvailable(): Promise<boolean> {
+  const r = await run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 15_000 }).catch(() => undefined);
+  return r?.code === 0;
 }
 
 /** The manifest spells platforms as ECS does; Docker wants amd64 for x86_64. */
@@ -94,27 +91,25 @@ function shellQuote(s: string): string {
 
 /** Removes the container whatever its state; true when none is left. */
 export async function removeContainer(name: string): Promise<boolean> {
-  try {
-    await run('docker', ['rm', '--force', '--volumes', name], { timeout: 30_000 });
-  } catch (err) {
-    if (!/No such container/i.test(String((err as { stderr?: string }).stderr))) throw err;
-  }
+  const argv = ['rm', '--force', '--volumes', name];
+  const r = await run('docker', argv, { timeoutMs: 30_000 });
+  if (r.code !== 0 && !/No such container/i.test(r.stderr)) throw new CommandFailed(['docker', ...argv], r);
   return !(await containerExists(name));
 }
 
 export async function containerExists(name: string): Promise<boolean> {
-  const { stdout } = await run('docker', ['ps', '--all', '--quiet', '--filter', `name=^/${name}$`], { timeout: 30_000 });
+  const stdout = await runOk('docker', ['ps', '--all', '--quiet', '--filter', `name=^/${name}$`], { timeoutMs: 30_000 });
   return stdout.trim() !== '';
 }
 
 export async function imageSize(ref: string): Promise<number> {
-  const { stdout } = await run('docker', ['image', 'inspect', '--format', '{{.Size}}', ref], { timeout: 30_000 });
+  const stdout = await runOk('docker', ['image', 'inspect', '--format', '{{.Size}}', ref], { timeoutMs: 30_000 });
   return Number(stdout.trim());
 }
 
 /** Bytes of memory the container uses now, from `docker stats` (the cgroup's usage). */
 export async function containerMemory(name: string): Promise<number> {
-  const { stdout } = await run('docker', ['stats', '--no-stream', '--format', '{{.MemUsage}}', name], { timeout: 30_000 });
+  const stdout = await runOk('docker', ['stats', '--no-stream', '--format', '{{.MemUsage}}', name], { timeoutMs: 30_000 });
   return parseSize(stdout.split('/')[0] ?? '');
 }
 

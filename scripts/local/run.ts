@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { ToolError, message } from '../lib/errors.ts';
+import { lastLines, run } from '../lib/process.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { startChild, nodeTs, type Child } from './children.ts';
 import { buildArgs, dockerAvailable, dockerPlatform, hostPlatform, localImageTag, removeContainer, runArgs } from './docker.ts';
@@ -10,7 +9,6 @@ import { formatLogLine } from './log-lines.ts';
 import { assertPortFree, isPortFree, waitFor200 } from './ports.ts';
 import { containerEnvironment as taskEnvironment } from '../resources/task-definition.ts';
 
-const execFileP = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 export interface LocalOptions {
@@ -32,7 +30,7 @@ export async function runLocal(o: LocalOptions): Promise<number> {
   }
   await assertPortFree(o.host, o.ecsPort, 'LOCAL_PORT');
   await assertPortFree(o.host, o.lambdaPort, 'LAMBDA_PORT');
-  if (!o.noDocker && !dockerAvailable()) {
+  if (!o.noDocker && !(await dockerAvailable())) {
     throw new ToolError(
       message('docker', 'no Docker engine answers (`docker info` failed)', 'start Docker, or run `make local NO_DOCKER=1` to run the container\'s server with Node instead'),
     );
@@ -168,13 +166,11 @@ async function startContainer(o: LocalOptions, out: (line: string) => void, sign
   }
   out(`building ${tag} (docker build --network host --platform ${dockerPlatform(platform)}) …`);
   const started = performance.now();
-  try {
-    await execFileP('docker', buildArgs(o.service, tag, platform), { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, timeout: 15 * 60_000, signal });
-  } catch (err) {
-    if (signal.aborted) throw err;
-    const e = err as { stdout?: string; stderr?: string };
-    const tail = `${e.stdout ?? ''}${e.stderr ?? ''}`.trim().split('\n').slice(-25).join('\n');
-    throw new ToolError(message(`docker build of ${tag}`, `it failed:\n${tail}\n`, 'fix the Dockerfile or the manifest\'s image.build'), { cause: err });
+  // an abort (Ctrl-C) rejects with the AbortError, which the caller expects
+  const built = await run('docker', buildArgs(o.service, tag, platform), { cwd: ROOT, timeoutMs: 15 * 60_000, signal });
+  if (built.code !== 0) {
+    const tail = lastLines(`${built.stdout}${built.stderr}`.trim(), 25);
+    throw new ToolError(message(`docker build of ${tag}`, `it failed:\n${tail}\n`, 'fix the Dockerfile or the manifest\'s image.build'));
   }
   out(`built ${tag} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const name = `lambda2fargate-local-${o.service.name.toLowerCase()}-${o.ecsPort}`;

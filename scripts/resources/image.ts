@@ -6,7 +6,7 @@ import { DescribeImagesCommand, GetAuthorizationTokenCommand } from '@aws-sdk/cl
 import type { Aws } from '../lib/aws.ts';
 import { ToolError, isAwsError, message } from '../lib/errors.ts';
 import type { ImageBuild, Platform, ResolvedService } from '../manifest/types.ts';
-import { lastLines, run } from './process.ts';
+import { lastLines, run } from '../lib/process.ts';
 
 export const DOCKER_PLATFORM: Record<Platform, string> = { 'linux/x86_64': 'linux/amd64', 'linux/arm64': 'linux/arm64' };
 

@@ -98,7 +98,7 @@ test('with Docker: the rendered health check command passes inside the real imag
   if (!requireDocker(t)) return;
   const { dockerBuild } = await import('../../scripts/resources/image.ts');
   const { healthCheckCommand } = await import('../../scripts/resources/task-definition.ts');
-  const { run } = await import('../../scripts/resources/process.ts');
+  const { run } = await import('../../scripts/lib/process.ts');
   const imageId = await dockerBuild({ context: REPO, dockerfile: join(REPO, 'Dockerfile'), args: {} }, 'linux/x86_64', 'l2f-healthcheck-test:latest');
   const port = 20000 + Math.floor(Math.random() * 20000);
   const name = `l2f-hc-${process.pid}-${port}`;
