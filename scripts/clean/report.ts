@@ -25,5 +25,3 @@ const MARK: Record<Result['outcome'], string> = { deleted: '✓', 'not-found': '
 export function resultLine(r: Result): string {
   return `  ${MARK[r.outcome]} ${r.item.kind.padEnd(KIND_WIDTH)}${r.item.name}: ${r.note}`;
 }
-
-export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;

@@ -1,9 +1,15 @@
 import { createInterface } from 'node:readline/promises';
 import { type Aws, writeCalls } from '../lib/aws.ts';
-import { deleteCluster, deleteService, deleteTaskDefinitions } from './delete-ecs.ts';
-import { deleteLogGroup, deleteRepository, deleteRole, deleteSecurityGroup } from './delete-other.ts';
+import { deleteCluster } from '../resources/cluster.ts';
+import { deleteRepository } from '../resources/ecr.ts';
+import { deleteRole } from '../resources/iam.ts';
+import { deleteLogGroup } from '../resources/logs.ts';
+import { deleteSecurityGroup } from '../resources/security-group.ts';
+import { deleteService } from '../resources/service.ts';
+import { deleteTaskDefinitions } from '../resources/task-definition.ts';
+import { seconds } from '../resources/wait.ts';
 import { type Target, inventory } from './inventory.ts';
-import { foundLine, planLines, resultLine, seconds } from './report.ts';
+import { foundLine, planLines, resultLine } from './report.ts';
 import { deleteStack } from './stack.ts';
 import type { Found, Kind, Result } from './types.ts';
 
@@ -15,7 +21,8 @@ export interface CleanOptions {
   print: (line: string) => void;
 }
 
-const DELETERS: Record<Kind, (aws: Aws, item: Found) => Promise<Result>> = {
+/** Each kind's delete (the resource modules'; the Lambda stack's is clean's own). */
+export const DELETERS: Record<Kind, (aws: Aws, item: Found) => Promise<Result>> = {
   service: deleteService,
   'task-definition': deleteTaskDefinitions,
   cluster: deleteCluster,

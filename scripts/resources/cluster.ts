@@ -1,9 +1,10 @@
 import { CreateClusterCommand, DeleteClusterCommand, DescribeClustersCommand, TagResourceCommand } from '@aws-sdk/client-ecs';
 import type { Aws } from '../lib/aws.ts';
+import { isAwsError } from '../lib/errors.ts';
 import { fromKeyValue, toLowerKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
-import { deleteIfOwned, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
-import type { DeleteOptions, DeleteResult, Plan } from './types.ts';
+import { alreadyGone, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
+import type { Found, Plan, Result } from './types.ts';
 
 export interface LiveCluster {
   name: string;
@@ -47,10 +48,24 @@ export async function applyCluster(aws: Aws, plan: ClusterPlan): Promise<string>
   return live.arn;
 }
 
-export function deleteCluster(aws: Aws, svc: ResolvedService, opts: DeleteOptions): Promise<DeleteResult> {
-  return deleteIfOwned({ resource: 'ECS cluster', name: svc.names.cluster }, svc, opts, {
-    find: () => findCluster(aws, svc),
-    remove: async (live) => void (await aws.ecs.send(new DeleteClusterCommand({ cluster: live.arn }))),
-    gone: ['ClusterNotFoundException'],
-  });
+/** Deletes the cluster unless something that is not ours still runs in it. */
+export async function deleteCluster(aws: Aws, item: Found): Promise<Result> {
+  const out = await aws.ecs.send(new DescribeClustersCommand({ clusters: [item.id] }));
+  const c = out.clusters?.[0];
+  if (!c || c.status === 'INACTIVE') return alreadyGone(item);
+  const services = c.activeServicesCount ?? 0;
+  const tasks = (c.runningTasksCount ?? 0) + (c.pendingTasksCount ?? 0);
+  if (services || tasks) {
+    return { item, outcome: 'kept', note: `left in place: ${services} service(s) and ${tasks} task(s) not deleted by this clean still run in it — delete them first, or keep the cluster` };
+  }
+  try {
+    await aws.ecs.send(new DeleteClusterCommand({ cluster: item.id }));
+  } catch (err) {
+    if (isAwsError(err, 'ClusterNotFoundException')) return alreadyGone(item);
+    if (isAwsError(err, 'ClusterContainsServicesException', 'ClusterContainsTasksException', 'ClusterContainsContainerInstancesException')) {
+      return { item, outcome: 'kept', note: `left in place: ${(err as Error).message}` };
+    }
+    throw err;
+  }
+  return { item, outcome: 'deleted', note: 'deleted' };
 }

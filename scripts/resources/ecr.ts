@@ -13,8 +13,8 @@ import { isAwsError } from '../lib/errors.ts';
 import { fromKeyValue, toKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { stableJson } from './diff.ts';
-import { deleteIfOwned, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
-import type { DeleteOptions, DeleteResult, FieldChange, Plan } from './types.ts';
+import { alreadyGone, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
+import type { FieldChange, Found, Plan, Result } from './types.ts';
 
 export interface LiveRepository {
   name: string;
@@ -124,13 +124,15 @@ export async function applyRepository(aws: Aws, plan: RepositoryPlan): Promise<{
   return { uri: live.uri, arn: live.arn };
 }
 
-/** Deletes the repository and the images in it. */
-export function deleteRepository(aws: Aws, svc: ResolvedService, opts: DeleteOptions): Promise<DeleteResult> {
-  return deleteIfOwned({ resource: 'ECR repository', name: svc.names.repository }, svc, opts, {
-    find: () => findRepository(aws, svc),
-    remove: async (live) => void (await aws.ecr.send(new DeleteRepositoryCommand({ repositoryName: live.name, force: true }))),
-    gone: ['RepositoryNotFoundException'],
-  });
+/** `force` deletes the images with the repository. */
+export async function deleteRepository(aws: Aws, item: Found): Promise<Result> {
+  try {
+    await aws.ecr.send(new DeleteRepositoryCommand({ repositoryName: item.id, force: true }));
+    return { item, outcome: 'deleted', note: `deleted with its images${item.detail ? ` (${item.detail})` : ''}` };
+  } catch (err) {
+    if (isAwsError(err, 'RepositoryNotFoundException')) return alreadyGone(item);
+    throw err;
+  }
 }
 
 function parse(text: string | undefined): unknown {

@@ -15,8 +15,8 @@ import { isAwsError } from '../lib/errors.ts';
 import { fromKeyValue, toKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { isPlainObject, sortKeys, stableJson } from './diff.ts';
-import { deleteIfOwned, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
-import type { DeleteOptions, DeleteResult, FieldChange, Plan } from './types.ts';
+import { alreadyGone, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
+import type { FieldChange, Found, Plan, Result } from './types.ts';
 
 export interface LiveRole {
   name: string;
@@ -115,21 +115,21 @@ export async function applyRole(aws: Aws, plan: RolePlan): Promise<{ arn: string
   return { arn, created: plan.action === 'create' };
 }
 
-export function deleteRole(aws: Aws, svc: ResolvedService, opts: DeleteOptions): Promise<DeleteResult> {
-  return deleteIfOwned({ resource: 'IAM execution role', name: svc.names.executionRole }, svc, opts, {
-    find: () => findRole(aws, svc),
-    remove: async (live) => {
-      for (const PolicyArn of live.attachedPolicyArns) {
-        await aws.iam.send(new DetachRolePolicyCommand({ RoleName: live.name, PolicyArn }));
-      }
-      const inline = await aws.iam.send(new ListRolePoliciesCommand({ RoleName: live.name }));
-      for (const PolicyName of inline.PolicyNames ?? []) {
-        await aws.iam.send(new DeleteRolePolicyCommand({ RoleName: live.name, PolicyName }));
-      }
-      await aws.iam.send(new DeleteRoleCommand({ RoleName: live.name }));
-    },
-    gone: ['NoSuchEntity', 'NoSuchEntityException'],
-  });
+/** Detaches managed policies and deletes inline ones (IAM refuses to delete a role that has any), then the role. */
+export async function deleteRole(aws: Aws, item: Found): Promise<Result> {
+  const RoleName = item.id;
+  try {
+    const attached = (await aws.iam.send(new ListAttachedRolePoliciesCommand({ RoleName }))).AttachedPolicies ?? [];
+    for (const p of attached) await aws.iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn: p.PolicyArn }));
+    const inline = (await aws.iam.send(new ListRolePoliciesCommand({ RoleName }))).PolicyNames ?? [];
+    for (const PolicyName of inline) await aws.iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }));
+    await aws.iam.send(new DeleteRoleCommand({ RoleName }));
+    const n = attached.length + inline.length;
+    return { item, outcome: 'deleted', note: n ? `removed ${n} polic${n === 1 ? 'y' : 'ies'}, deleted` : 'deleted' };
+  } catch (err) {
+    if (isAwsError(err, 'NoSuchEntityException', 'NoSuchEntity')) return alreadyGone(item);
+    throw err;
+  }
 }
 
 /** IAM returns the document URL-encoded. */

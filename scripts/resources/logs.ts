@@ -9,8 +9,8 @@ import {
 import type { Aws } from '../lib/aws.ts';
 import { isAwsError } from '../lib/errors.ts';
 import type { ResolvedService } from '../manifest/types.ts';
-import { deleteIfOwned, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
-import type { DeleteOptions, DeleteResult, FieldChange, Plan } from './types.ts';
+import { alreadyGone, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
+import type { FieldChange, Found, Plan, Result } from './types.ts';
 
 export interface LiveLogGroup {
   name: string;
@@ -79,10 +79,12 @@ export async function applyLogGroup(aws: Aws, plan: LogGroupPlan): Promise<void>
   }
 }
 
-export function deleteLogGroup(aws: Aws, svc: ResolvedService, opts: DeleteOptions): Promise<DeleteResult> {
-  return deleteIfOwned({ resource: 'CloudWatch log group', name: svc.names.logGroup }, svc, opts, {
-    find: () => findLogGroup(aws, svc),
-    remove: async (live) => void (await aws.logs.send(new DeleteLogGroupCommand({ logGroupName: live.name }))),
-    gone: ['ResourceNotFoundException'],
-  });
+export async function deleteLogGroup(aws: Aws, item: Found): Promise<Result> {
+  try {
+    await aws.logs.send(new DeleteLogGroupCommand({ logGroupName: item.id }));
+    return { item, outcome: 'deleted', note: 'deleted' };
+  } catch (err) {
+    if (isAwsError(err, 'ResourceNotFoundException')) return alreadyGone(item);
+    throw err;
+  }
 }

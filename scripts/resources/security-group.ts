@@ -3,6 +3,7 @@ import {
   CreateSecurityGroupCommand,
   CreateTagsCommand,
   DeleteSecurityGroupCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupsCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
@@ -11,9 +12,9 @@ import type { Aws } from '../lib/aws.ts';
 import { isAwsError } from '../lib/errors.ts';
 import { fromKeyValue, isOwned, toKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
-import { sleep } from './retry.ts';
-import { deleteIfOwned, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
-import type { DeleteOptions, DeleteResult, FieldChange, Plan } from './types.ts';
+import { alreadyGone, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
+import type { FieldChange, Found, Plan, Result } from './types.ts';
+import { eniLimits, poll, seconds } from './wait.ts';
 
 /** One ingress permission, flattened: IpPermissions group several sources under one port range. */
 export interface IngressRule {
@@ -168,31 +169,43 @@ export async function applySecurityGroup(aws: Aws, plan: SecurityGroupPlan): Pro
   return id;
 }
 
+async function lingeringEnis(aws: Aws, groupId: string): Promise<string[]> {
+  try {
+    const out = await aws.ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }));
+    return (out.NetworkInterfaces ?? []).map((n) => `${n.NetworkInterfaceId} (${n.Status})`);
+  } catch {
+    return [];
+  }
+}
+
 /**
- * ENIs of stopped tasks linger for a while and keep the group in use (DependencyViolation);
- * `dependencyTimeoutMs` keeps retrying that one error for so long.
+ * Fargate releases a stopped task's ENI minutes after the task stops; until then the group is
+ * "in use" (DependencyViolation). Retries, bounded, and names the ENIs when it gives up.
  */
-export function deleteSecurityGroup(
-  aws: Aws,
-  svc: ResolvedService,
-  opts: DeleteOptions & { vpcId?: string; dependencyTimeoutMs?: number },
-): Promise<DeleteResult> {
-  return deleteIfOwned({ resource: 'security group', name: svc.names.securityGroup }, svc, opts, {
-    find: () => findSecurityGroup(aws, svc, opts.vpcId),
-    nameOf: (live) => `${live.name} (${live.id})`,
-    remove: async (live) => {
-      const deadline = Date.now() + (opts.dependencyTimeoutMs ?? 0);
-      for (;;) {
-        try {
-          await aws.ec2.send(new DeleteSecurityGroupCommand({ GroupId: live.id }));
-          return;
-        } catch (err) {
-          if (!isAwsError(err, 'DependencyViolation') || Date.now() >= deadline) throw err;
-          await sleep(Math.min(5000, Math.max(0, deadline - Date.now())));
-        }
-      }
-    },
-    gone: ['InvalidGroup.NotFound'],
-    hint: (err) => (isAwsError(err, 'DependencyViolation') ? ' — network interfaces of stopped tasks still use it; retry in a minute' : ''),
+export async function deleteSecurityGroup(aws: Aws, item: Found): Promise<Result> {
+  const limits = eniLimits();
+  let lastError = '';
+  const done = await poll(limits, async () => {
+    try {
+      await aws.ec2.send(new DeleteSecurityGroupCommand({ GroupId: item.id }));
+      return 'deleted' as const;
+    } catch (err) {
+      if (isAwsError(err, 'InvalidGroup.NotFound')) return 'not-found' as const;
+      if (!isAwsError(err, 'DependencyViolation')) throw err;
+      lastError = (err as Error).message;
+      return undefined;
+    }
   });
+  if (done.value === 'not-found') return alreadyGone(item);
+  if (done.value === 'deleted') {
+    const note = done.waitedMs ? `deleted after waiting ${seconds(done.waitedMs)} for task network interfaces to be released` : 'deleted';
+    return { item, outcome: 'deleted', note, waitedMs: done.waitedMs };
+  }
+  const enis = await lingeringEnis(aws, item.id);
+  return {
+    item,
+    outcome: 'failed',
+    note: `still in use after ${Math.round(limits.timeoutMs / 1000)}s (${lastError}${enis.length ? `; network interfaces: ${enis.join(', ')}` : ''}) — wait a few minutes and run make clean again`,
+    waitedMs: done.waitedMs,
+  };
 }

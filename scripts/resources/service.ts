@@ -1,4 +1,4 @@
-import { CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, TagResourceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, DescribeTasksCommand, TagResourceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { CreateServiceCommandInput, Service, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
 import type { Aws } from '../lib/aws.ts';
 import { ToolError, isAwsError, message } from '../lib/errors.ts';
@@ -6,8 +6,10 @@ import { fromKeyValue, toLowerKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { diffValues } from './diff.ts';
 import { retryWhileRoleNotReady } from './retry.ts';
-import { deleteIfOwned, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
-import type { DeleteOptions, DeleteResult, Plan } from './types.ts';
+import { taskArns } from './tasks.ts';
+import { alreadyGone, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
+import type { Found, Plan, Result } from './types.ts';
+import { poll, seconds, serviceLimits } from './wait.ts';
 
 export interface LiveService {
   arn: string;
@@ -152,14 +154,36 @@ export function updateInput(live: ServiceSettings, want: ServiceSettings): Parti
   return out;
 }
 
-/** DeleteService with force: ECS scales it to zero and stops the tasks (their ENIs linger a little). */
-export function deleteService(aws: Aws, svc: ResolvedService, opts: DeleteOptions): Promise<DeleteResult> {
-  return deleteIfOwned({ resource: 'ECS service', name: svc.names.service }, svc, opts, {
-    find: () => findService(aws, svc),
-    remove: async (live) => {
-      if (live.status === 'DRAINING') return; // already being deleted
-      await aws.ecs.send(new DeleteServiceCommand({ cluster: svc.names.cluster, service: live.arn, force: true }));
-    },
-    gone: ['ServiceNotFoundException', 'ServiceNotActiveException', 'ClusterNotFoundException'],
+/** Scale to 0, delete, wait until INACTIVE and until its tasks have stopped (their ENIs hold the security group). */
+export async function deleteService(aws: Aws, item: Found): Promise<Result> {
+  const cluster = item.cluster ?? '';
+  const service = item.id;
+  let tasks: string[] = [];
+  try {
+    tasks = await taskArns(aws, cluster, service);
+    await aws.ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
+    await aws.ecs.send(new DeleteServiceCommand({ cluster, service, force: true }));
+  } catch (err) {
+    if (isAwsError(err, 'ServiceNotFoundException', 'ClusterNotFoundException')) return alreadyGone(item);
+    // Already deleted (DRAINING, e.g. by an interrupted clean): only the wait is left to do.
+    if (!isAwsError(err, 'ServiceNotActiveException')) throw err;
+  }
+  const limits = serviceLimits();
+  const inactive = await poll(limits, async () => {
+    const out = await aws.ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
+    const s = out.services?.[0];
+    return !s || s.status === 'INACTIVE' ? true : undefined;
   });
+  if (!inactive.value) {
+    return { item, outcome: 'failed', note: `deleted but still DRAINING after ${seconds(limits.timeoutMs)} — run make clean again in a few minutes`, waitedMs: inactive.waitedMs };
+  }
+  const stopped = tasks.length
+    ? await poll(limits, async () => {
+        const out = await aws.ecs.send(new DescribeTasksCommand({ cluster, tasks }));
+        return (out.tasks ?? []).every((t) => t.lastStatus === 'STOPPED' || t.lastStatus === 'DELETED') ? true : undefined;
+      })
+    : { value: true, waitedMs: 0 };
+  const waitedMs = inactive.waitedMs + stopped.waitedMs;
+  const taskNote = tasks.length ? (stopped.value ? `, ${tasks.length} task(s) stopped` : `, ${tasks.length} task(s) still stopping`) : '';
+  return { item, outcome: 'deleted', note: `scaled to 0 and deleted, INACTIVE${taskNote} (waited ${seconds(waitedMs)})`, waitedMs };
 }

@@ -1,18 +1,18 @@
 import {
+  DeleteTaskDefinitionsCommand,
   DeregisterTaskDefinitionCommand,
   DescribeTaskDefinitionCommand,
-  ListTaskDefinitionsCommand,
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
 import type { ContainerDefinition, RegisterTaskDefinitionCommandInput, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { Aws } from '../lib/aws.ts';
 import { isAwsError } from '../lib/errors.ts';
-import { fromKeyValue, isOwned, toLowerKeyValue } from '../lib/tags.ts';
+import { fromKeyValue, toLowerKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { diffValues, dropEmpty, sortKeys, stableJson } from './diff.ts';
 import { retryWhileRoleNotReady } from './retry.ts';
-import { errorText, makePlan, tagsFor } from './types.ts';
-import type { DeleteOptions, DeleteResult, Plan } from './types.ts';
+import { makePlan, tagsFor } from './types.ts';
+import type { Found, Plan, Result } from './types.ts';
 
 /** The part of a task definition the tool renders: what RegisterTaskDefinition takes, minus tags. */
 export type TaskDefinitionDoc = Omit<RegisterTaskDefinitionCommandInput, 'tags'>;
@@ -187,36 +187,24 @@ export async function applyTaskDefinition(aws: Aws, plan: TaskDefinitionPlan, lo
   return out.taskDefinition?.taskDefinitionArn ?? '';
 }
 
-/** Deregisters every ACTIVE revision of the family (ECS keeps INACTIVE ones listed for a while; they cost nothing). */
-export async function deleteTaskDefinitions(aws: Aws, svc: ResolvedService, opts: DeleteOptions): Promise<DeleteResult> {
-  const family = svc.names.family;
-  const base = { resource: 'task definition', name: family };
-  try {
-    const arns: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      const out = await aws.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', nextToken }));
-      arns.push(...(out.taskDefinitionArns ?? []).filter((a) => familyOf(a) === family));
-      nextToken = out.nextToken;
-    } while (nextToken);
-    if (arns.length === 0) return { ...base, status: 'notFound' };
-    const skipped: string[] = [];
-    for (const arn of arns) {
-      if (opts.onlyOwned) {
-        const out = await aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }));
-        if (!isOwned(fromKeyValue(out.tags), svc.name, svc.environment)) {
-          skipped.push(arn.split('/').pop() ?? arn);
-          continue;
-        }
-      }
-      await aws.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
+/** Deregisters the ACTIVE revisions, then deletes every revision (DeleteTaskDefinitions takes 10 at a time). */
+export async function deleteTaskDefinitions(aws: Aws, item: Found): Promise<Result> {
+  const revisions = item.revisions ?? [];
+  for (const arn of revisions) {
+    try {
+      const out = await aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
+      if (out.taskDefinition?.status === 'ACTIVE') await aws.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
+    } catch (err) {
+      if (!isAwsError(err, 'ClientException', 'InvalidParameterException')) throw err;
     }
-    if (skipped.length === arns.length) return { ...base, status: 'notOwned', reason: 'no revision carries the lambda2fargate ownership tags' };
-    const note = skipped.length > 0 ? ` (left ${skipped.join(', ')}: not tagged as ours)` : '';
-    return { ...base, name: `${family} (${arns.length - skipped.length} revisions)${note}`, status: 'deleted' };
-  } catch (err) {
-    return { ...base, status: 'failed', reason: errorText(err) };
   }
+  const failures: string[] = [];
+  for (let i = 0; i < revisions.length; i += 10) {
+    const out = await aws.ecs.send(new DeleteTaskDefinitionsCommand({ taskDefinitions: revisions.slice(i, i + 10) }));
+    for (const f of out.failures ?? []) failures.push(`${f.arn?.split('/').pop()}: ${f.reason}${f.detail ? ` (${f.detail})` : ''}`);
+  }
+  if (failures.length) return { item, outcome: 'failed', note: `could not delete ${failures.join('; ')}` };
+  return { item, outcome: 'deleted', note: `deregistered and deleted ${revisions.length} revision(s)` };
 }
 
 /** `arn:aws:ecs:us-east-1:123:task-definition/web-test:3` → `web-test` */

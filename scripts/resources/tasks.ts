@@ -6,16 +6,23 @@ import type { Aws } from '../lib/aws.ts';
 import { isAwsError } from '../lib/errors.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 
-/** The service's tasks in one desired status (ListTasks + DescribeTasks, 100 at a time). */
-export async function serviceTasks(aws: Aws, svc: ResolvedService, desiredStatus: DesiredStatus): Promise<Task[]> {
+/** The ARNs of a service's tasks (every page of ListTasks; ECS's default desired status is RUNNING). */
+export async function taskArns(aws: Aws, cluster: string, serviceName: string, desiredStatus?: DesiredStatus): Promise<string[]> {
   const arns: string[] = [];
   let nextToken: string | undefined;
+  do {
+    const out = await aws.ecs.send(new ListTasksCommand({ cluster, serviceName, desiredStatus, nextToken }));
+    arns.push(...(out.taskArns ?? []));
+    nextToken = out.nextToken;
+  } while (nextToken);
+  return arns;
+}
+
+/** The service's tasks in one desired status (ListTasks + DescribeTasks, 100 at a time). */
+export async function serviceTasks(aws: Aws, svc: ResolvedService, desiredStatus: DesiredStatus): Promise<Task[]> {
+  let arns: string[];
   try {
-    do {
-      const out = await aws.ecs.send(new ListTasksCommand({ cluster: svc.names.cluster, serviceName: svc.names.service, desiredStatus, nextToken }));
-      arns.push(...(out.taskArns ?? []));
-      nextToken = out.nextToken;
-    } while (nextToken);
+    arns = await taskArns(aws, svc.names.cluster, svc.names.service, desiredStatus);
   } catch (err) {
     if (isAwsError(err, 'ClusterNotFoundException', 'ServiceNotFoundException')) return [];
     throw err;

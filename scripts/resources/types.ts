@@ -1,6 +1,5 @@
 import type { ResolvedService } from '../manifest/types.ts';
-import { isAwsError } from '../lib/errors.ts';
-import { allTags, isOwned } from '../lib/tags.ts';
+import { allTags } from '../lib/tags.ts';
 
 /** What a resource module's plan says: the step prints it and apply acts on it. */
 export type Action = 'create' | 'update' | 'unchanged';
@@ -20,21 +19,6 @@ export interface Plan<L, D> {
   changes: FieldChange[];
   live: L | undefined;
   desired: D;
-}
-
-export type DeleteStatus = 'deleted' | 'notFound' | 'notOwned' | 'failed';
-
-export interface DeleteResult {
-  resource: string;
-  name: string;
-  status: DeleteStatus;
-  /** why it was not deleted (failed / notOwned) */
-  reason?: string;
-}
-
-export interface DeleteOptions {
-  /** refuse to delete what does not carry this service's ownership tags */
-  onlyOwned: boolean;
 }
 
 export function tagsFor(svc: ResolvedService): Record<string, string> {
@@ -57,40 +41,40 @@ export function missingTags(live: Record<string, string>, desired: Record<string
   return Object.fromEntries(Object.entries(desired).filter(([k, v]) => live[k] !== v));
 }
 
-export function errorText(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
+/** What clean deletes, in the order it deletes them: what runs first, then what it ran on and with. */
+export const KINDS = ['service', 'task-definition', 'cluster', 'security-group', 'role', 'log-group', 'repository', 'stack'] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** A resource found (by name, by tag, or through what the deployed service references): what a delete acts on. */
+export interface Found {
+  kind: Kind;
+  /** what the user reads: a name, with an id where names are not unique (security groups) */
+  name: string;
+  /** what the delete call needs: ARN, group id, family, stack name */
+  id: string;
+  /** carries the tool's ownership tags for this service and environment */
+  owned: boolean;
+  /** e.g. "2 running", "3 revisions", "4 images" */
+  detail?: string;
+  /** services: their cluster */
+  cluster?: string;
+  /** task definitions: every revision's ARN */
+  revisions?: string[];
+  /** clusters: what else runs there (not ours), so clean can leave it */
+  inUse?: string;
+  /** stacks: the region they live in */
+  region?: string;
 }
 
-export interface DeleteSteps<L> {
-  find: () => Promise<L | undefined>;
-  remove: (live: L) => Promise<void>;
-  /** AWS error names that mean it is already gone */
-  gone: string[];
-  /** how the result names it (default: the manifest's name) */
-  nameOf?: (live: L) => string;
-  /** what to add to a failure's reason */
-  hint?: (err: unknown) => string;
+export type Outcome = 'deleted' | 'not-found' | 'not-owned' | 'kept' | 'failed';
+
+export interface Result {
+  item: Found;
+  outcome: Outcome;
+  /** one line: what happened, or what failed and what to do */
+  note: string;
+  /** time spent waiting (service draining, ENIs lingering) */
+  waitedMs?: number;
 }
 
-/** The shape every delete shares: find it, refuse what is not ours, delete, and report. */
-export async function deleteIfOwned<L extends { tags: Record<string, string> }>(
-  base: { resource: string; name: string },
-  svc: ResolvedService,
-  opts: DeleteOptions,
-  steps: DeleteSteps<L>,
-): Promise<DeleteResult> {
-  try {
-    const live = await steps.find();
-    if (!live) return { ...base, status: 'notFound' };
-    const named = { ...base, name: steps.nameOf?.(live) ?? base.name };
-    if (opts.onlyOwned && !isOwned(live.tags, svc.name, svc.environment)) {
-      return { ...named, status: 'notOwned', reason: 'it does not carry the lambda2fargate ownership tags' };
-    }
-    await steps.remove(live);
-    return { ...named, status: 'deleted' };
-  } catch (err) {
-    if (isAwsError(err, ...steps.gone)) return { ...base, status: 'notFound' };
-    return { ...base, status: 'failed', reason: errorText(err) + (steps.hint?.(err) ?? '') };
-  }
-}
+export const alreadyGone = (item: Found): Result => ({ item, outcome: 'not-found', note: 'already gone' });

@@ -21,10 +21,49 @@ export interface WaitResult {
   polls: number;
 }
 
-export function pollInterval(): number {
-  const ms = Number(process.env.L2F_POLL_MS);
-  return Number.isFinite(ms) && ms > 0 ? ms : 3000;
+/** A positive number from the environment, so tests against the fake AWS need not wait real-world durations. */
+function envNumber(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
 }
+
+export function pollInterval(): number {
+  return envNumber('L2F_POLL_MS', 3000);
+}
+
+/** Bounded polling, for the deletes. */
+export interface WaitLimits {
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+/** How long deleteService waits for the service to go INACTIVE and for its tasks to stop. */
+export function serviceLimits(): WaitLimits {
+  return { intervalMs: envNumber('L2F_POLL_MS', 5_000), timeoutMs: envNumber('L2F_SERVICE_TIMEOUT_MS', 10 * 60_000) };
+}
+
+/** How long deleteSecurityGroup retries a group whose task ENIs have not been released yet. */
+export function eniLimits(): WaitLimits {
+  return { intervalMs: envNumber('L2F_POLL_MS', 5_000), timeoutMs: envNumber('L2F_ENI_TIMEOUT_MS', 15 * 60_000) };
+}
+
+/**
+ * Calls `attempt` until it returns a value other than undefined or the time runs out (then returns
+ * undefined). `waitedMs` is the time spent sleeping between attempts.
+ */
+export async function poll<T>(limits: WaitLimits, attempt: () => Promise<T | undefined>): Promise<{ value: T | undefined; waitedMs: number }> {
+  const started = Date.now();
+  let waitedMs = 0;
+  for (;;) {
+    const value = await attempt();
+    if (value !== undefined) return { value, waitedMs };
+    if (Date.now() - started + limits.intervalMs > limits.timeoutMs) return { value: undefined, waitedMs };
+    await sleep(limits.intervalMs);
+    waitedMs += limits.intervalMs;
+  }
+}
+
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
 /** The rollout's verdict from one DescribeServices answer. */
 export type Verdict = { state: 'done' | 'pending'; deployment?: Deployment } | { state: 'failed'; reason: string; deployment?: Deployment };

@@ -1,7 +1,7 @@
 import { DescribeLogGroupsCommand, FilterLogEventsCommand, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import type { Aws } from '../lib/aws.ts';
 import { UserError, message } from '../lib/errors.ts';
-import { sleep } from '../clean/wait.ts';
+import { sleep } from '../resources/retry.ts';
 
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 

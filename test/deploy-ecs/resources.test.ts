@@ -1,23 +1,28 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { DeleteServiceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { inventory } from '../../scripts/clean/inventory.ts';
+import { DELETERS } from '../../scripts/clean/run.ts';
 import { createAws } from '../../scripts/lib/aws.ts';
 import type { Aws } from '../../scripts/lib/aws.ts';
 import { isOwned } from '../../scripts/lib/tags.ts';
 import { loadServiceManifest } from '../../scripts/manifest/index.ts';
 import type { ResolvedService } from '../../scripts/manifest/types.ts';
-import { deleteCluster, findCluster } from '../../scripts/resources/cluster.ts';
-import { applyRepository, deleteRepository, desiredRepository, findRepository, planRepository } from '../../scripts/resources/ecr.ts';
-import { deleteRole, findRole } from '../../scripts/resources/iam.ts';
-import { deleteLogGroup, findLogGroup } from '../../scripts/resources/logs.ts';
-import { deleteSecurityGroup, findSecurityGroup } from '../../scripts/resources/security-group.ts';
+import { findCluster } from '../../scripts/resources/cluster.ts';
+import { applyRepository, desiredRepository, findRepository, planRepository } from '../../scripts/resources/ecr.ts';
+import { findRole } from '../../scripts/resources/iam.ts';
+import { findLogGroup } from '../../scripts/resources/logs.ts';
+import { findSecurityGroup } from '../../scripts/resources/security-group.ts';
 import { deleteService, findService } from '../../scripts/resources/service.ts';
-import { sleep } from '../../scripts/resources/retry.ts';
-import { deleteTaskDefinitions, findTaskDefinition } from '../../scripts/resources/task-definition.ts';
+import { findTaskDefinition } from '../../scripts/resources/task-definition.ts';
+import type { Found } from '../../scripts/resources/types.ts';
 import { startFakeAws } from '../fake-aws/index.ts';
 import type { FakeAws } from '../fake-aws/index.ts';
 import { locationManifest, output, runDeploy, uniqueName, writeManifest } from './e2e.ts';
 
-// The resource modules in-process against the fake: what clean and status build on.
+// The resource modules in-process against the fake: what deploy, clean and status build on.
+// Clean's own tests (test/clean/) cover the deletes through `make clean`: the order, ownership
+// (same-named untagged resources are left alone), lingering ENIs, refused calls, a second run.
 let fake: FakeAws;
 let aws: Aws;
 let svc: ResolvedService;
@@ -25,7 +30,7 @@ const saved = { ...process.env };
 
 before(async () => {
   fake = await startFakeAws({});
-  Object.assign(process.env, fake.env);
+  Object.assign(process.env, fake.env, { L2F_POLL_MS: '50' });
   aws = createAws('us-east-1');
   const manifest = writeManifest(locationManifest(uniqueName('res')));
   const r = await runDeploy(fake, manifest);
@@ -48,49 +53,59 @@ const finders = () => ({
   service: findService(aws, svc),
 });
 
+async function found(): Promise<Found[]> {
+  const { found, problems } = await inventory(aws, { svc });
+  assert.deepEqual(problems, []);
+  return found;
+}
+
+const remove = (item: Found) => DELETERS[item.kind](aws, item);
+
 test('every resource the deploy made carries the service’s ownership tags', async () => {
-  for (const [what, found] of Object.entries(finders())) {
-    const live = await found;
-    assert.ok(live, `${what} found`);
-    assert.ok(isOwned(live.tags, svc.name, svc.environment), `${what} is tagged as owned: ${JSON.stringify(live.tags)}`);
+  for (const [what, live] of Object.entries(finders())) {
+    const l = await live;
+    assert.ok(l, `${what} found`);
+    assert.ok(isOwned(l.tags, svc.name, svc.environment), `${what} is tagged as owned: ${JSON.stringify(l.tags)}`);
   }
 });
 
-test('delete with onlyOwned refuses everything when the tags name another environment, and deletes nothing', async () => {
-  const other = { ...svc, environment: 'someone-else' };
-  const results = await Promise.all([
-    deleteService(aws, other, { onlyOwned: true }),
-    deleteTaskDefinitions(aws, other, { onlyOwned: true }),
-    deleteCluster(aws, other, { onlyOwned: true }),
-    deleteSecurityGroup(aws, other, { onlyOwned: true }),
-    deleteRole(aws, other, { onlyOwned: true }),
-    deleteLogGroup(aws, other, { onlyOwned: true }),
-    deleteRepository(aws, other, { onlyOwned: true }),
-  ]);
-  assert.deepEqual(results.map((r) => r.status), Array(7).fill('notOwned'));
-  assert.equal(fake.writeRequests().filter((w) => /^(Delete|Deregister)/.test(w.operation)).length, 0);
+test('deleteService on a service already being deleted (an interrupted clean) waits until it is INACTIVE and its tasks stopped', async () => {
+  const item = (await found()).find((f) => f.kind === 'service');
+  assert.ok(item);
+  await aws.ecs.send(new UpdateServiceCommand({ cluster: item.cluster, service: item.id, desiredCount: 0 }));
+  await aws.ecs.send(new DeleteServiceCommand({ cluster: item.cluster, service: item.id, force: true }));
+  assert.equal((await findService(aws, svc))?.status, 'DRAINING');
+  const mark = fake.requests.length;
+  const r = await deleteService(aws, item);
+  assert.equal(r.outcome, 'deleted', r.note);
+  assert.deepEqual(
+    fake.requests.slice(mark).filter((x) => x.error).map((x) => `${x.operation}: ${x.error}`),
+    ['UpdateService: ServiceNotActiveException'],
+    'ECS refused to scale a DRAINING service; the delete went on to wait',
+  );
+  assert.match(r.note, /INACTIVE/);
+  assert.equal(await findService(aws, svc), undefined, 'the service is INACTIVE');
+  assert.deepEqual((await fake.snapshot()).tasks, [], 'its tasks have stopped');
 });
 
-test('delete removes each resource in dependency order, and a second delete reports notFound', async () => {
-  const opts = { onlyOwned: true };
-  assert.equal((await deleteService(aws, svc, opts)).status, 'deleted');
-  for (let i = 0; i < 100 && (await findService(aws, svc)); i++) await sleep(100);
-  assert.equal(await findService(aws, svc), undefined, 'the service drained');
-  assert.equal((await deleteTaskDefinitions(aws, svc, opts)).status, 'deleted');
-  assert.equal((await deleteCluster(aws, svc, opts)).status, 'deleted');
-  assert.equal((await deleteSecurityGroup(aws, svc, { ...opts, dependencyTimeoutMs: 15_000 })).status, 'deleted');
-  assert.equal((await deleteRole(aws, svc, opts)).status, 'deleted');
-  assert.equal((await deleteLogGroup(aws, svc, opts)).status, 'deleted');
-  assert.equal((await deleteRepository(aws, svc, opts)).status, 'deleted');
-  for (const [what, found] of Object.entries(finders())) assert.equal(await found, undefined, `${what} is gone`);
-  const again = await Promise.all([
-    deleteService(aws, svc, opts),
-    deleteTaskDefinitions(aws, svc, opts),
-    deleteCluster(aws, svc, opts),
-    deleteSecurityGroup(aws, svc, opts),
-    deleteRole(aws, svc, opts),
-    deleteLogGroup(aws, svc, opts),
-    deleteRepository(aws, svc, opts),
-  ]);
-  assert.deepEqual(again.map((r) => r.status), Array(7).fill('notFound'));
+test('each delete removes what clean found, in clean’s order; a resource already gone is reported, not failed', async () => {
+  const items = await found();
+  assert.deepEqual(
+    items.map((f) => [f.kind, f.owned]),
+    ['task-definition', 'cluster', 'security-group', 'role', 'log-group', 'repository'].map((k) => [k, true]),
+  );
+  for (const item of items) {
+    const r = await remove(item);
+    assert.equal(r.outcome, 'deleted', `${item.kind}: ${r.note}`);
+  }
+  for (const [what, live] of Object.entries(finders())) assert.equal(await live, undefined, `${what} is gone`);
+  assert.deepEqual(await found(), [], 'clean finds nothing left');
+  // As if someone else had deleted them between clean's inventory and its deletes. (Task definitions
+  // are left out: DeleteTaskDefinitions reports revisions that no longer exist as failures.)
+  const gone = items.filter((f) => f.kind !== 'task-definition');
+  const again = await Promise.all(gone.map(remove));
+  assert.deepEqual(
+    again.map((r) => [r.item.kind, r.outcome, r.note]),
+    gone.map((f) => [f.kind, 'not-found', 'already gone']),
+  );
 });
