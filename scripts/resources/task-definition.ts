@@ -11,7 +11,7 @@ import { fromKeyValue, toLowerKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { diffValues, dropEmpty, sortKeys, stableJson } from './diff.ts';
 import { retryWhileRoleNotReady } from './retry.ts';
-import { makePlan, tagsFor } from './types.ts';
+import { alreadyGone, makePlan, tagsFor } from './types.ts';
 import type { Found, Plan, Result } from './types.ts';
 
 /** The part of a task definition the tool renders: what RegisterTaskDefinition takes, minus tags. */
@@ -189,15 +189,21 @@ export async function applyTaskDefinition(aws: Aws, plan: TaskDefinitionPlan, lo
 
 /** Deregisters the ACTIVE revisions, then deletes every revision (DeleteTaskDefinitions takes 10 at a time). */
 export async function deleteTaskDefinitions(aws: Aws, item: Found): Promise<Result> {
-  const revisions = item.revisions ?? [];
-  for (const arn of revisions) {
+  // A revision that no longer describes (or is already being deleted) is gone: asking
+  // DeleteTaskDefinitions for it again would only come back as a failure.
+  const revisions: string[] = [];
+  for (const arn of item.revisions ?? []) {
     try {
       const out = await aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
-      if (out.taskDefinition?.status === 'ACTIVE') await aws.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
+      const status = out.taskDefinition?.status;
+      if (!status || status === 'DELETE_IN_PROGRESS') continue;
+      if (status === 'ACTIVE') await aws.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
+      revisions.push(arn);
     } catch (err) {
       if (!isAwsError(err, 'ClientException', 'InvalidParameterException')) throw err;
     }
   }
+  if (!revisions.length) return alreadyGone(item);
   const failures: string[] = [];
   for (let i = 0; i < revisions.length; i += 10) {
     const out = await aws.ecs.send(new DeleteTaskDefinitionsCommand({ taskDefinitions: revisions.slice(i, i + 10) }));
