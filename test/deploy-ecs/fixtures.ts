@@ -1,10 +1,10 @@
+import { resourceNames } from '../../scripts/manifest/index.ts';
 import type { ResolvedService } from '../../scripts/manifest/types.ts';
 
 /** A resolved service as the manifest loader would hand it over; `overrides` replace whole fields. */
 export function service(overrides: Partial<ResolvedService> = {}): ResolvedService {
   const name = overrides.name ?? 'web';
   const environment = overrides.environment ?? 'test';
-  const base = `${name}-${environment}`;
   return {
     file: '/tmp/service.yml',
     name,
@@ -20,16 +20,7 @@ export function service(overrides: Partial<ResolvedService> = {}): ResolvedServi
     network: { publicIp: true, allowedCidrs: ['0.0.0.0/0'] },
     deployment: { rollback: true, timeout: 120, keepImages: 10 },
     tags: { team: 'blue' },
-    names: {
-      cluster: base,
-      service: base,
-      family: base,
-      repository: base,
-      executionRole: `${base}-exec`,
-      securityGroup: `${base}-sg`,
-      logGroup: `/ecs/${base}`,
-      container: name,
-    },
+    names: resourceNames(name, environment),
     ...overrides,
   };
 }
