@@ -1,6 +1,10 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { ACCOUNT, AwsError, REGION, str, fromKeyValue, type Tags } from './common.ts';
 import type { Registry, RegistryImage } from './registry.ts';
 import type { Params, ServiceDef } from './service.ts';
+
+const run = promisify(execFile);
 
 export interface Repository {
   repositoryName: string;
@@ -70,12 +74,20 @@ export class Ecr {
     return images.some((i) => i.digest === ref || i.tags.includes(ref ?? ''));
   }
 
-  /** The registry outlives the fake: delete what its repositories still hold. */
+  /**
+   * The registry outlives the fake: delete what its repositories still hold, and the local Docker
+   * tags that pushes to this fake's namespace left behind (untag only: layers other images share stay).
+   */
   async cleanupRegistry(): Promise<void> {
     if (!this.registry) return;
     for (const name of this.repositories.keys()) {
       for (const img of await this.registry.images(name).catch(() => [])) await this.registry.deleteManifest(name, img.digest).catch(() => false);
     }
+    const ns = this.registry.namespace;
+    if (!ns) return;
+    const listed = await run('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=${this.registry.address}/${ns}/*`]).catch(() => undefined);
+    const refs = listed?.stdout.split('\n').filter((l) => l && !l.endsWith(':<none>')) ?? [];
+    if (refs.length) await run('docker', ['image', 'rm', ...refs]).catch(() => undefined);
   }
 
   private async deleteImage(repo: string, digest: string): Promise<void> {
