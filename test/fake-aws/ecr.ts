@@ -27,6 +27,8 @@ const idText = (id: ImageId) => `{imageDigest:'${id.imageDigest ?? 'null'}', ima
 
 export class Ecr {
   readonly repositories = new Map<string, Repository>();
+  /** every repository name ever created here, deleted or not (for cleanup at stop) */
+  private readonly everCreated = new Set<string>();
   /** images per repository when no registry backs the fake (filled by `putImage`) */
   private readonly memory = new Map<string, RegistryImage[]>();
   readonly registry: Registry | undefined;
@@ -87,6 +89,8 @@ export class Ecr {
     if (!ns) return;
     const listed = await run('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=${this.registry.address}/${ns}/*`]).catch(() => undefined);
     const refs = listed?.stdout.split('\n').filter((l) => l && !l.endsWith(':<none>')) ?? [];
+    // deploy-ecs also tags what it builds `<repository>:l2f-build` (scripts/resources/image.ts)
+    for (const name of this.everCreated) refs.push(`${name}:l2f-build`);
     if (refs.length) await run('docker', ['image', 'rm', ...refs]).catch(() => undefined);
   }
 
@@ -149,6 +153,7 @@ export class Ecr {
             tags: fromKeyValue(p.tags),
           };
           this.repositories.set(name, r);
+          this.everCreated.add(name);
           return { repository: this.view(r) };
         },
         DescribeRepositories: (p: Params) => {
