@@ -6,6 +6,9 @@ import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { ToolError, message } from './errors.ts';
 
 /**
@@ -45,14 +48,38 @@ export function writeCalls(calls: AwsCall[]): AwsCall[] {
   return calls.filter((c) => !isReadOperation(c.operation));
 }
 
-export function resolveRegion(): string {
-  const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+/** AWS_REGION, AWS_DEFAULT_REGION, then the `region` of the profile in the shared config file — the SDK's own order. */
+export function resolveRegion(env: NodeJS.ProcessEnv = process.env): string {
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || profileRegion(env);
   if (!region) {
     throw new ToolError(
       message('AWS region', 'none is set', 'set AWS_REGION (for example AWS_REGION=us-east-1) or a region in your AWS_PROFILE'),
     );
   }
   return region;
+}
+
+function profileRegion(env: NodeJS.ProcessEnv): string | undefined {
+  const profile = env.AWS_PROFILE || 'default';
+  const file = env.AWS_CONFIG_FILE || join(homedir(), '.aws', 'config');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const wanted = profile === 'default' ? ['default', 'profile default'] : [`profile ${profile}`];
+  let inProfile = false;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/[#;].*$/, '').trim();
+    const section = /^\[\s*(.+?)\s*\]$/.exec(line);
+    if (section) inProfile = wanted.includes(section[1]!.replace(/\s+/g, ' '));
+    else if (inProfile) {
+      const kv = /^region\s*=\s*(\S+)$/.exec(line);
+      if (kv) return kv[1];
+    }
+  }
+  return undefined;
 }
 
 export function createAws(region: string = resolveRegion()): Aws {
