@@ -158,7 +158,14 @@ export async function deploy(svc: ResolvedService, opts: DeployOptions): Promise
 
     if (!dryRun) {
       await step(8, 'wait for the rollout', async () => {
-        const r = await waitForRollout(aws, svc, { taskDefinitionArn, since: servicePlan.action === 'unchanged' ? deployedAt : beforeService, timeoutSeconds: svc.deployment.timeout, log });
+        const unchanged = servicePlan.action === 'unchanged';
+        const r = await waitForRollout(aws, svc, {
+          taskDefinitionArn,
+          since: unchanged ? deployedAt : beforeService,
+          timeoutSeconds: svc.deployment.timeout,
+          log,
+          current: unchanged ? servicePlan.live?.raw : undefined,
+        });
         log(`    rollout COMPLETED in ${r.seconds.toFixed(1)}s: ${r.deployment.runningCount}/${r.deployment.desiredCount} running`);
       });
 

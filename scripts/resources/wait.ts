@@ -13,6 +13,8 @@ export interface WaitOptions {
   timeoutSeconds: number;
   pollMs?: number;
   log: (line: string) => void;
+  /** a description read moments ago (an unchanged service's, from step 7): the first poll uses it */
+  current?: Service;
 }
 
 export interface WaitResult {
@@ -96,9 +98,10 @@ export async function waitForRollout(aws: Aws, svc: ResolvedService, opts: WaitO
   const seen = new Set<string>();
   let lastProgress = '';
   const pollMs = opts.pollMs ?? pollInterval();
+  let current = opts.current;
   for (let polls = 1; ; polls++) {
-    const out = await aws.ecs.send(new DescribeServicesCommand({ cluster: svc.names.cluster, services: [svc.names.service] }));
-    const service = out.services?.[0];
+    const service = current ?? (await aws.ecs.send(new DescribeServicesCommand({ cluster: svc.names.cluster, services: [svc.names.service] }))).services?.[0];
+    current = undefined;
     if (!service) throw new ToolError(message('step 8 (wait)', `the service ${svc.names.service} disappeared`, 'deploy again'));
     const news = (service.events ?? [])
       .filter((e) => e.id && !seen.has(e.id) && (e.createdAt?.getTime() ?? 0) >= opts.since.getTime() - 1000)
