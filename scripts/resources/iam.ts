@@ -35,6 +35,9 @@ export interface DesiredRole {
 
 export type RolePlan = Plan<LiveRole, DesiredRole>;
 
+/** ASCII only: IAM's roleDescriptionType allows [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]* (IAM API, CreateRole). */
+export const ROLE_DESCRIPTION = 'ECS task execution role (pull the image, write logs) - managed by lambda2fargate';
+
 export const ECS_TASKS_TRUST = {
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
@@ -95,7 +98,7 @@ export async function applyRole(aws: Aws, plan: RolePlan): Promise<{ arn: string
       new CreateRoleCommand({
         RoleName: d.name,
         AssumeRolePolicyDocument: JSON.stringify(d.trustPolicy),
-        Description: 'ECS task execution role (pull the image, write logs) — managed by lambda2fargate',
+        Description: ROLE_DESCRIPTION,
         Tags: toKeyValue(d.tags),
       }),
     );

@@ -103,7 +103,8 @@ export function desiredSecurityGroup(svc: ResolvedService, vpcId: string): Desir
   return {
     name: svc.names.securityGroup,
     vpcId,
-    description: `${svc.name} (${svc.environment}): port ${port} from the manifest's CIDRs — managed by lambda2fargate`,
+    // EC2 CreateSecurityGroup: ASCII letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* only, at most 255
+    description: `${svc.name} (${svc.environment}) port ${port} from manifest CIDRs - managed by lambda2fargate`,
     ingress: [...new Set(svc.network.allowedCidrs)].map((cidr) => ({
       protocol: 'tcp',
       fromPort: port,
