@@ -6,7 +6,9 @@ import {
   DetachRolePolicyCommand,
   GetRoleCommand,
   ListAttachedRolePoliciesCommand,
+  ListInstanceProfilesForRoleCommand,
   ListRolePoliciesCommand,
+  RemoveRoleFromInstanceProfileCommand,
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
@@ -118,7 +120,11 @@ export async function applyRole(aws: Aws, plan: RolePlan): Promise<{ arn: string
   return { arn, created: plan.action === 'create' };
 }
 
-/** Detaches managed policies and deletes inline ones (IAM refuses to delete a role that has any), then the role. */
+/**
+ * Detaches managed policies and deletes inline ones (IAM DeleteRole refuses a role that has any),
+ * then the role. A role someone put in an instance profile is refused too (DeleteConflict, IAM
+ * DeleteRole reference): it leaves those profiles, then goes. The profiles are not ours; they stay.
+ */
 export async function deleteRole(aws: Aws, item: Found): Promise<Result> {
   const RoleName = item.id;
   try {
@@ -126,13 +132,35 @@ export async function deleteRole(aws: Aws, item: Found): Promise<Result> {
     for (const p of attached) await aws.iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn: p.PolicyArn }));
     const inline = (await aws.iam.send(new ListRolePoliciesCommand({ RoleName }))).PolicyNames ?? [];
     for (const PolicyName of inline) await aws.iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }));
-    await aws.iam.send(new DeleteRoleCommand({ RoleName }));
+    let profiles: string[] = [];
+    try {
+      await aws.iam.send(new DeleteRoleCommand({ RoleName }));
+    } catch (err) {
+      if (!isAwsError(err, 'DeleteConflict', 'DeleteConflictException')) throw err;
+      profiles = await instanceProfilesOf(aws, RoleName);
+      if (!profiles.length) throw err;
+      for (const InstanceProfileName of profiles) await aws.iam.send(new RemoveRoleFromInstanceProfileCommand({ RoleName, InstanceProfileName }));
+      await aws.iam.send(new DeleteRoleCommand({ RoleName }));
+    }
     const n = attached.length + inline.length;
-    return { item, outcome: 'deleted', note: n ? `removed ${n} polic${n === 1 ? 'y' : 'ies'}, deleted` : 'deleted' };
+    const removed = [n ? `${n} polic${n === 1 ? 'y' : 'ies'}` : '', profiles.length ? `${profiles.length} instance profile(s): ${profiles.join(', ')}` : ''].filter(Boolean);
+    return { item, outcome: 'deleted', note: removed.length ? `removed ${removed.join(' and ')}, deleted` : 'deleted' };
   } catch (err) {
     if (isAwsError(err, 'NoSuchEntityException', 'NoSuchEntity')) return alreadyGone(item);
     throw err;
   }
+}
+
+/** Every instance profile the role is in (every page). The profiles themselves are not ours: only the role leaves them. */
+async function instanceProfilesOf(aws: Aws, RoleName: string): Promise<string[]> {
+  const names: string[] = [];
+  let Marker: string | undefined;
+  do {
+    const out = await aws.iam.send(new ListInstanceProfilesForRoleCommand({ RoleName, Marker }));
+    names.push(...(out.InstanceProfiles ?? []).map((p) => p.InstanceProfileName ?? '').filter(Boolean));
+    Marker = out.IsTruncated ? out.Marker : undefined;
+  } while (Marker);
+  return names;
 }
 
 /** IAM returns the document URL-encoded. */

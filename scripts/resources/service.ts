@@ -1,4 +1,4 @@
-import { CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, DescribeTasksCommand, TagResourceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, TagResourceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { CreateServiceCommandInput, Service, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
 import type { Aws } from '../lib/aws.ts';
 import { ToolError, isAwsError, message } from '../lib/errors.ts';
@@ -6,7 +6,7 @@ import { fromKeyValue, toLowerKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { diffValues } from './diff.ts';
 import { retryWhileRoleNotReady } from './retry.ts';
-import { taskArns } from './tasks.ts';
+import { describeTasks, taskArns } from './tasks.ts';
 import { alreadyGone, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
 import type { Found, Plan, Result } from './types.ts';
 import { poll, seconds, serviceLimits } from './wait.ts';
@@ -179,8 +179,7 @@ export async function deleteService(aws: Aws, item: Found): Promise<Result> {
   }
   const stopped = tasks.length
     ? await poll(limits, async () => {
-        const out = await aws.ecs.send(new DescribeTasksCommand({ cluster, tasks }));
-        return (out.tasks ?? []).every((t) => t.lastStatus === 'STOPPED' || t.lastStatus === 'DELETED') ? true : undefined;
+        return (await describeTasks(aws, cluster, tasks)).every((t) => t.lastStatus === 'STOPPED' || t.lastStatus === 'DELETED') ? true : undefined;
       })
     : { value: true, waitedMs: 0 };
   const waitedMs = inactive.waitedMs + stopped.waitedMs;
