@@ -17,6 +17,8 @@ import { isAwsError } from '../lib/errors.ts';
 import { fromKeyValue, toKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { isPlainObject, sortKeys, stableJson } from './diff.ts';
+import type { Log } from './output.ts';
+import { TRANSIENT, retryTransient } from './retry.ts';
 import { alreadyGone, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
 import type { FieldChange, Found, Plan, Result } from './types.ts';
 
@@ -91,7 +93,7 @@ export function planRole(live: LiveRole | undefined, desired: DesiredRole): Role
 }
 
 /** Returns the role ARN, and whether the role is new (ECS may not be able to assume it for a few seconds). */
-export async function applyRole(aws: Aws, plan: RolePlan): Promise<{ arn: string; created: boolean }> {
+export async function applyRole(aws: Aws, plan: RolePlan, log?: Log): Promise<{ arn: string; created: boolean }> {
   const d = plan.desired;
   let arn = plan.live?.arn ?? '';
   let attached = plan.live?.attachedPolicyArns ?? [];
@@ -115,7 +117,9 @@ export async function applyRole(aws: Aws, plan: RolePlan): Promise<{ arn: string
     if (Object.keys(tags).length > 0) await aws.iam.send(new TagRoleCommand({ RoleName: d.name, Tags: toKeyValue(tags) }));
   }
   for (const policyArn of d.policyArns) {
-    if (!attached.includes(policyArn)) await aws.iam.send(new AttachRolePolicyCommand({ RoleName: d.name, PolicyArn: policyArn }));
+    if (attached.includes(policyArn)) continue;
+    const attach = () => aws.iam.send(new AttachRolePolicyCommand({ RoleName: d.name, PolicyArn: policyArn }));
+    await (plan.action === 'create' ? retryTransient('AttachRolePolicy', [TRANSIENT.roleNotFound], attach, log) : attach());
   }
   return { arn, created: plan.action === 'create' };
 }
