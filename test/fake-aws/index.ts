@@ -4,6 +4,7 @@ import { AwsError, hex } from './common.ts';
 import { CloudFormation } from './cloudformation.ts';
 import { Ec2 } from './ec2.ts';
 import { Ecr } from './ecr.ts';
+import { Credentials, CREDENTIALS_PATH, accessKeyOf } from './credentials.ts';
 import { Ecs } from './ecs.ts';
 import { Faults, type Fault } from './faults.ts';
 import { Iam } from './iam.ts';
@@ -12,8 +13,11 @@ import { Logs } from './logs.ts';
 import { Registry, type RegistryOptions } from './registry.ts';
 import { DockerRunner, ProcessRunner, type TaskCommand } from './runner.ts';
 import { Scheduler } from './scheduler.ts';
+import { SecretsManager } from './secretsmanager.ts';
+import { Ssm } from './ssm.ts';
 import type { ServiceDef } from './service.ts';
 import { stsService } from './sts.ts';
+import { TaskStart } from './task-start.ts';
 import { errorResponse, okResponse, parseRequest, serviceOf, type WireResponse } from './wire.ts';
 
 export type { Fault, FailFault, ThrottleFault } from './faults.ts';
@@ -51,6 +55,8 @@ export interface Snapshot {
   services: string[];
   tasks: string[];
   stacks: string[];
+  parameters: string[];
+  secrets: string[];
 }
 
 const READ_PREFIXES = ['Describe', 'Get', 'List', 'BatchGet', 'FilterLogEvents', 'Lookup'];
@@ -63,6 +69,9 @@ export class FakeAws {
   readonly logs = new Logs();
   readonly ec2 = new Ec2();
   readonly cfn = new CloudFormation();
+  readonly ssm = new Ssm();
+  readonly secretsManager = new SecretsManager();
+  readonly credentials = new Credentials(this.iam);
   readonly ecr: Ecr;
   readonly ecs: Ecs;
   readonly scheduler: Scheduler;
@@ -78,16 +87,19 @@ export class FakeAws {
     this.knobs = { ...DEFAULT_KNOBS, ...knobs };
     this.ecr = new Ecr(registry ? new Registry(registry === true ? {} : registry) : undefined);
     const runner = docker ? new DockerRunner(hex(4)) : new ProcessRunner(taskCommand);
-    this.scheduler = new Scheduler({ ec2: this.ec2, ecr: this.ecr, iam: this.iam, logs: this.logs, knobs: this.knobs, runner });
+    const taskStart = new TaskStart({ iam: this.iam, ssm: this.ssm, secrets: this.secretsManager, credentials: this.credentials, endpoint: () => this.url });
+    this.scheduler = new Scheduler({ ec2: this.ec2, ecr: this.ecr, iam: this.iam, logs: this.logs, knobs: this.knobs, runner, taskStart });
     this.ecs = new Ecs(this.scheduler, this.ec2);
     this.services = {
-      sts: stsService(),
+      sts: stsService(this.credentials),
       iam: this.iam.service(),
       cloudformation: this.cfn.service(),
       logs: this.logs.service(),
       ecr: this.ecr.service(),
       ec2: this.ec2.service(),
       ecs: this.ecs.service(),
+      ssm: this.ssm.service(),
+      secretsmanager: this.secretsManager.service(),
     };
   }
 
@@ -155,6 +167,8 @@ export class FakeAws {
       services: this.ecs.services.filter((s) => s.status !== 'INACTIVE').map((s) => `${s.cluster.name}/${s.name}`),
       tasks: this.ecs.tasks.filter((t) => t.lastStatus !== 'STOPPED').map((t) => t.arn),
       stacks: [...this.cfn.stacks.keys()],
+      parameters: [...this.ssm.parameters.keys()],
+      secrets: [...this.secretsManager.secrets.values()].map((s) => s.ARN),
     };
   }
 
@@ -176,6 +190,11 @@ export class FakeAws {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
     if (req.url?.startsWith('/_fake/')) return this.control(req, res, body);
+    if (req.method === 'GET' && req.url?.startsWith(CREDENTIALS_PATH)) {
+      const { status, body: creds } = this.credentials.answer(req.url.split('?')[0]!);
+      res.writeHead(status, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify(creds));
+    }
     const reply = await this.answer(req, body);
     res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
     res.end(reply.body);
@@ -200,7 +219,7 @@ export class FakeAws {
         const code = def.protocol === 'json' ? 'UnknownOperationException' : 'InvalidAction';
         throw new AwsError(code, `fake-aws: ${name} ${parsed.operation} is not implemented`);
       }
-      reply = okResponse(def.protocol, parsed.operation, await op(parsed.params), def.xmlns);
+      reply = okResponse(def.protocol, parsed.operation, await op(parsed.params, { accessKeyId: accessKeyOf(req) }), def.xmlns);
     } catch (err) {
       const e = err instanceof AwsError ? err : new AwsError(def.protocol === 'json' ? 'ServerException' : 'InternalFailure', `fake-aws: ${(err as Error).message}`, 500);
       record.error = e.code;
