@@ -8,6 +8,7 @@ import { Credentials, CREDENTIALS_PATH, accessKeyOf } from './credentials.ts';
 import { Ecs } from './ecs.ts';
 import { Faults, type Fault } from './faults.ts';
 import { Iam } from './iam.ts';
+import { LAMBDA_CODE_PATH, Lambda } from './lambda.ts';
 import { DEFAULT_KNOBS, type Knobs } from './knobs.ts';
 import { Logs } from './logs.ts';
 import { Registry, type RegistryOptions } from './registry.ts';
@@ -72,6 +73,7 @@ export class FakeAws {
   readonly ssm = new Ssm();
   readonly secretsManager = new SecretsManager();
   readonly credentials = new Credentials(this.iam);
+  readonly lambda = new Lambda(() => this.url);
   readonly ecr: Ecr;
   readonly ecs: Ecs;
   readonly scheduler: Scheduler;
@@ -100,6 +102,7 @@ export class FakeAws {
       ecs: this.ecs.service(),
       ssm: this.ssm.service(),
       secretsmanager: this.secretsManager.service(),
+      lambda: this.lambda.service(),
     };
   }
 
@@ -190,14 +193,29 @@ export class FakeAws {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
     if (req.url?.startsWith('/_fake/')) return this.control(req, res, body);
-    if (req.method === 'GET' && req.url?.startsWith(CREDENTIALS_PATH)) {
-      const { status, body: creds } = this.credentials.answer(req.url.split('?')[0]!);
-      res.writeHead(status, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify(creds));
-    }
+    if (this.sideDoor(req, res)) return;
     const reply = await this.answer(req, body);
     res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
     res.end(reply.body);
+  }
+
+  /** What a task or a tool fetches from the fake outside the AWS APIs: task credentials, Lambda code links. */
+  private sideDoor(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = req.url ?? '';
+    if (req.method !== 'GET') return false;
+    if (url.startsWith(CREDENTIALS_PATH)) {
+      const { status, body } = this.credentials.answer(url.split('?')[0]!);
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+      return true;
+    }
+    if (url.startsWith(LAMBDA_CODE_PATH)) {
+      const { status, type, body } = this.lambda.codeAnswer(url);
+      res.writeHead(status, { 'content-type': type, 'content-length': body.length });
+      res.end(body);
+      return true;
+    }
+    return false;
   }
 
   private async answer(req: IncomingMessage, body: string): Promise<WireResponse> {
