@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { emptyReferences } from '../../scripts/clean/find-ecs.ts';
 import { findRepositories } from '../../scripts/clean/find-other.ts';
 import { ROLE_DESCRIPTION, deleteRole } from '../../scripts/resources/iam.ts';
-import { desiredSecurityGroup } from '../../scripts/resources/security-group.ts';
+import { desiredSecurityGroup, flattenPermission, planSecurityGroup, toPermission } from '../../scripts/resources/security-group.ts';
 import { deleteService } from '../../scripts/resources/service.ts';
 import { waitForRollout } from '../../scripts/resources/wait.ts';
 import { service } from './fixtures.ts';
@@ -148,4 +148,19 @@ test('a rollout that times out says the deployment goes on in ECS, may still rol
     waitForRollout(aws, service(), waitOpts([], { timeoutSeconds: 0.05 })),
     /did not complete within 0.05s \(deployment.timeout\).*the deployment goes on in ECS and may still complete, or roll back when the circuit breaker trips.*aws ecs update-service --cluster web-test --service web-test --desired-count 0/s,
   );
+});
+
+test('a hand-added rule from another account’s security group is revoked with its UserId (and peering connection)', () => {
+  const svc = service();
+  const live = {
+    id: 'sg-1',
+    name: 'web-test-sg',
+    vpcId: 'vpc-1',
+    tags: {},
+    ingress: flattenPermission({ IpProtocol: 'tcp', FromPort: 3000, ToPort: 3000, UserIdGroupPairs: [{ GroupId: 'sg-0abc', UserId: '999999999999', VpcPeeringConnectionId: 'pcx-1' }] }),
+  };
+  const plan = planSecurityGroup(live, desiredSecurityGroup(svc, 'vpc-1'));
+  assert.deepEqual(plan.revoke.map((r) => toPermission(r, false)), [
+    { IpProtocol: 'tcp', FromPort: 3000, ToPort: 3000, UserIdGroupPairs: [{ GroupId: 'sg-0abc', UserId: '999999999999', VpcPeeringConnectionId: 'pcx-1' }] },
+  ]);
 });
