@@ -4,6 +4,7 @@ import { emptyReferences } from '../../scripts/clean/find-ecs.ts';
 import { findRepositories } from '../../scripts/clean/find-other.ts';
 import { ROLE_DESCRIPTION, deleteRole } from '../../scripts/resources/iam.ts';
 import { desiredSecurityGroup, flattenPermission, planSecurityGroup, toPermission } from '../../scripts/resources/security-group.ts';
+import { findNetwork } from '../../scripts/resources/network.ts';
 import { deleteService } from '../../scripts/resources/service.ts';
 import { waitForRollout } from '../../scripts/resources/wait.ts';
 import { service } from './fixtures.ts';
@@ -163,4 +164,17 @@ test('a hand-added rule from another account’s security group is revoked with 
   assert.deepEqual(plan.revoke.map((r) => toPermission(r, false)), [
     { IpProtocol: 'tcp', FromPort: 3000, ToPort: 3000, UserIdGroupPairs: [{ GroupId: 'sg-0abc', UserId: '999999999999', VpcPeeringConnectionId: 'pcx-1' }] },
   ]);
+});
+
+test('default subnets in zones without Fargate (us-west-1: only usw1-az1 and usw1-az3) are left out and named', async () => {
+  const subnet = (id: string, zone: string) => ({ SubnetId: id, VpcId: 'vpc-1', DefaultForAz: true, AvailabilityZone: `us-west-1${zone.slice(-1)}`, AvailabilityZoneId: zone });
+  const answers = {
+    DescribeVpcs: () => ({ Vpcs: [{ VpcId: 'vpc-1', IsDefault: true }] }),
+    DescribeSubnets: () => ({ Subnets: [subnet('subnet-a', 'usw1-az1'), subnet('subnet-b', 'usw1-az2'), subnet('subnet-c', 'usw1-az3')] }),
+  };
+  const west = await findNetwork(stubAws(answers, 'us-west-1'), service());
+  assert.deepEqual(west.subnets.map((s) => s.id), ['subnet-a', 'subnet-c']);
+  assert.deepEqual(west.leftOut, [{ id: 'subnet-b', zoneId: 'usw1-az2' }]);
+  const east = await findNetwork(stubAws(answers, 'us-east-1'), service());
+  assert.equal(east.subnets.length, 3, 'elsewhere every default subnet is used');
 });
