@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { emptyReferences } from '../../scripts/clean/find-ecs.ts';
 import { findRepositories } from '../../scripts/clean/find-other.ts';
+import { toKeyValue } from '../../scripts/lib/tags.ts';
+import { desiredRepository, findRepository, planRepository } from '../../scripts/resources/ecr.ts';
 import { ROLE_DESCRIPTION, deleteRole } from '../../scripts/resources/iam.ts';
+import { tagsFor } from '../../scripts/resources/types.ts';
 import { desiredSecurityGroup, flattenPermission, planSecurityGroup, toPermission } from '../../scripts/resources/security-group.ts';
 import { findNetwork } from '../../scripts/resources/network.ts';
 import { deleteService } from '../../scripts/resources/service.ts';
@@ -177,4 +180,25 @@ test('default subnets in zones without Fargate (us-west-1: only usw1-az1 and usw
   assert.deepEqual(west.leftOut, [{ id: 'subnet-b', zoneId: 'usw1-az2' }]);
   const east = await findNetwork(stubAws(answers, 'us-east-1'), service());
   assert.equal(east.subnets.length, 3, 'elsewhere every default subnet is used');
+});
+
+function repositoryAws(scanning: unknown) {
+  const svc = service();
+  return stubAws({
+    DescribeRepositories: () => ({ repositories: [{ repositoryName: 'web-test', repositoryArn: 'arn:aws:ecr:us-east-1:1:repository/web-test', repositoryUri: '1.dkr.ecr.us-east-1.amazonaws.com/web-test', imageScanningConfiguration: { scanOnPush: false } }] }),
+    GetLifecyclePolicy: () => ({ lifecyclePolicyText: desiredRepository(svc).lifecyclePolicy }),
+    ListTagsForResource: () => ({ tags: toKeyValue(tagsFor(svc)) }),
+    GetRegistryScanningConfiguration: () => ({ registryId: '1', scanningConfiguration: scanning }),
+  });
+}
+
+test('a repository scanned by the registry (enhanced, or basic rules) reads scanOnPush false and is left alone: no write on every run', async () => {
+  const svc = service();
+  const enhanced = { scanType: 'ENHANCED', rules: [{ scanFrequency: 'CONTINUOUS_SCAN', repositoryFilters: [{ filter: 'web-*', filterType: 'WILDCARD' }] }] };
+  const live = await findRepository(repositoryAws(enhanced), svc);
+  assert.equal(live?.registryScanning, 'enhanced registry scanning (CONTINUOUS_SCAN)');
+  assert.equal(planRepository(live, desiredRepository(svc)).action, 'unchanged');
+  // a registry whose rules do not cover the repository: the repository setting is still the tool's to set
+  const other = await findRepository(repositoryAws({ scanType: 'BASIC', rules: [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: [{ filter: 'api-*', filterType: 'WILDCARD' }] }] }), svc);
+  assert.deepEqual(planRepository(other, desiredRepository(svc)).changes.map((c) => c.path), ['imageScanningConfiguration.scanOnPush']);
 });
