@@ -3,6 +3,7 @@ import { type Aws, writeCalls } from '../lib/aws.ts';
 import { deleteCluster } from '../resources/cluster.ts';
 import { deleteRepository } from '../resources/ecr.ts';
 import { deleteRole } from '../resources/iam.ts';
+import { deleteLock } from '../resources/lock.ts';
 import { deleteLogGroup } from '../resources/logs.ts';
 import { deleteSecurityGroup } from '../resources/security-group.ts';
 import { deleteService } from '../resources/service.ts';
@@ -31,6 +32,7 @@ export const DELETERS: Record<Kind, (aws: Aws, item: Found) => Promise<Result>> 
   'log-group': deleteLogGroup,
   repository: deleteRepository,
   stack: (_aws, item) => deleteStack(item),
+  'deploy-lock': deleteLock,
 };
 
 async function confirm(question: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import type { Aws, CallerIdentity } from '../lib/aws.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import type { ImageResult } from '../resources/image.ts';
+import type { HeldLock } from '../resources/lock.ts';
 import type { Network } from '../resources/network.ts';
 import type { LiveService } from '../resources/service.ts';
 import type { Log, SummaryRow } from '../resources/output.ts';
@@ -25,6 +26,8 @@ export interface DeployState {
   serviceStartedAt?: Date;
   /** after step "service": for an unchanged service, events older than this are history */
   serviceDoneAt?: Date;
+  /** the deploy lock, held from pre-flight to the end of the run */
+  lock?: HeldLock;
   urls: string[];
 }
 

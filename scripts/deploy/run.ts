@@ -65,7 +65,17 @@ export async function deploy(svc: ResolvedService, opts: DeployOptions): Promise
       return 0;
     }
     throw err;
+  } finally {
+    await releaseLock(ctx);
   }
+}
+
+/** The deploy lock (taken in pre-flight) goes at the end, on failure too; a kill leaves it to expire. */
+async function releaseLock(ctx: DeployContext): Promise<void> {
+  const lock = ctx.state.lock;
+  ctx.state.lock = undefined;
+  const warning = await lock?.release();
+  if (warning) ctx.log(`    ! ${warning}`);
 }
 
 /** Errors the modules did not already phrase get the step's name and the way out. */

@@ -6,9 +6,11 @@ import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { isLockName } from '../resources/lock.ts';
 import { ToolError, message } from './errors.ts';
 
 /**
@@ -22,6 +24,8 @@ export interface AwsCall {
   operation: string;
   ms: number;
   error?: string;
+  /** the deploy lock's own calls: bookkeeping, not a change to what the tool deploys */
+  bookkeeping?: true;
 }
 
 export interface Aws {
@@ -34,6 +38,7 @@ export interface Aws {
   logs: CloudWatchLogsClient;
   cfn: CloudFormationClient;
   lambda: LambdaClient;
+  ssm: SSMClient;
   calls: AwsCall[];
 }
 
@@ -44,8 +49,9 @@ export function isReadOperation(operation: string): boolean {
   return READ_PREFIXES.some((p) => operation.startsWith(p));
 }
 
+/** Calls that change what the tool deploys (the deploy lock's aside). */
 export function writeCalls(calls: AwsCall[]): AwsCall[] {
-  return calls.filter((c) => !isReadOperation(c.operation));
+  return calls.filter((c) => !isReadOperation(c.operation) && !c.bookkeeping);
 }
 
 /** AWS_REGION, AWS_DEFAULT_REGION, then the `region` of the profile in the shared config file — the SDK's own order. */
@@ -94,12 +100,14 @@ export function createAws(region: string = resolveRegion()): Aws {
     logs: new CloudWatchLogsClient(config),
     cfn: new CloudFormationClient(config),
     lambda: new LambdaClient(config),
+    ssm: new SSMClient(config),
   };
   for (const [service, client] of Object.entries(clients)) {
     (client.middlewareStack as unknown as MiddlewareStack).add(
       (next, context) => async (args) => {
         const started = performance.now();
         const call: AwsCall = { service, operation: String(context.commandName ?? '').replace(/Command$/, ''), ms: 0 };
+        if (service === 'ssm' && isLockName((args as { input?: { Name?: unknown } }).input?.Name)) call.bookkeeping = true;
         try {
           return await next(args);
         } catch (err) {

@@ -42,7 +42,7 @@ export function missingTags(live: Record<string, string>, desired: Record<string
 }
 
 /** What clean deletes, in the order it deletes them: what runs first, then what it ran on and with. */
-export const KINDS = ['service', 'task-definition', 'cluster', 'security-group', 'role', 'log-group', 'repository', 'stack'] as const;
+export const KINDS = ['service', 'task-definition', 'cluster', 'security-group', 'role', 'log-group', 'repository', 'stack', 'deploy-lock'] as const;
 export type Kind = (typeof KINDS)[number];
 
 /** A resource found (by name, by tag, or through what the deployed service references): what a delete acts on. */

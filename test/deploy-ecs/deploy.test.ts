@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startFakeAws } from '../fake-aws/index.ts';
 import type { FakeAws } from '../fake-aws/index.ts';
-import { REPO, locationManifest, output, runDeploy, uniqueName, writeManifest } from './e2e.ts';
+import { REPO, locationManifest, output, resourceWrites, runDeploy, uniqueName, writeManifest } from './e2e.ts';
 
 // Without Docker: `image.location`, nothing built; the fake runs the project's container server as the task.
 let fake: FakeAws;
@@ -13,7 +13,7 @@ after(async () => {
   await fake?.stop();
 });
 
-const writesSince = (from: number) => fake.requests.slice(from).filter((r) => !/^(Describe|Get|List|BatchGet)/.test(r.operation));
+const writesSince = (from: number) => resourceWrites(fake, from);
 const ops = (from: number) => writesSince(from).map((r) => r.operation);
 
 test('a first deploy creates everything and the printed URL answers; the rerun writes nothing and says so', async () => {
