@@ -9,6 +9,7 @@ ENV ?=
 MANIFEST ?=
 DRY_RUN ?=
 YES ?=
+ADOPT ?=
 OUTPUT ?=
 FOLLOW ?=
 SINCE ?=
@@ -22,7 +23,7 @@ LAMBDA_PORT ?=
 FUNCTION ?=
 CODE ?=
 FORCE ?=
-export ENV MANIFEST DRY_RUN YES OUTPUT FOLLOW SINCE LAMBDA NO_DOCKER DURATION CONNECTIONS BENCH_REPORT LOCAL_PORT LAMBDA_PORT
+export ENV MANIFEST DRY_RUN YES ADOPT OUTPUT FOLLOW SINCE LAMBDA NO_DOCKER DURATION CONNECTIONS BENCH_REPORT LOCAL_PORT LAMBDA_PORT
 export FUNCTION CODE FORCE
 
 NODE ?= node
@@ -58,7 +59,7 @@ local: $(DEPS) ## Run both halves on this machine, no AWS account needed [NO_DOC
 deploy-lambda: $(DEPS) ## Build and deploy the Lambda + Function URL with SAM, then call it [ENV, DRY_RUN]
 	@$(RUN) scripts/deploy-lambda.ts
 
-deploy-ecs: $(DEPS) ## Build, push and deploy the public Fargate service, then call it [ENV, MANIFEST, DRY_RUN]
+deploy-ecs: $(DEPS) ## Build, push and deploy the public Fargate service, then call it [ENV, MANIFEST, DRY_RUN, ADOPT]
 	@$(RUN) scripts/deploy-ecs.ts
 
 plan: $(DEPS) ## Show what deploy-ecs would create or change, without writing anything [ENV, MANIFEST]

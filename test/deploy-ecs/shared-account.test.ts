@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { after, before, test } from 'node:test';
+import { CreateLogGroupCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { createAws } from '../../scripts/lib/aws.ts';
 import type { Aws } from '../../scripts/lib/aws.ts';
 import { acquireLock, findLock, lockName } from '../../scripts/resources/lock.ts';
 import type { LockOptions } from '../../scripts/resources/lock.ts';
-import { tagsFor } from '../../scripts/resources/types.ts';
+import { ownershipProblem, tagsFor } from '../../scripts/resources/types.ts';
 import { startFakeAws } from '../fake-aws/index.ts';
 import type { FakeAws } from '../fake-aws/index.ts';
 import { service } from './fixtures.ts';
-import { locationManifest, output, runDeploy, uniqueName, writeManifest } from './e2e.ts';
+import { locationManifest, output, resourceWrites, runDeploy, uniqueName, writeManifest } from './e2e.ts';
 
 let fake: FakeAws;
 let aws: Aws;
@@ -114,4 +115,34 @@ test('deploy-ecs while another deploy holds the lock: exit 1 naming the holder, 
   const failed = await runDeploy(fake, writeManifest(locationManifest(name, { variables: { FAKE_TASK_EXIT: '3' } })));
   assert.equal(failed.code, 1, output(failed));
   assert.equal(fake.ssm.parameters.has(param), false, 'released after a failure too');
+});
+
+test('a same-named resource without the tool’s tags is not adopted silently: exit 2 naming it and the ways out; ADOPT=1 takes it over', async () => {
+  const name = uniqueName('foreign');
+  const manifest = writeManifest(locationManifest(name));
+  await aws.logs.send(new CreateLogGroupCommand({ logGroupName: `/ecs/${name}-default`, tags: { team: 'someone-else' } }));
+  const mark = fake.requests.length;
+  const r = await runDeploy(fake, manifest);
+  assert.equal(r.code, 2, output(r));
+  assert.match(
+    r.stderr,
+    new RegExp(`CloudWatch log group /ecs/${name}-default: it exists but was not created by lambda2fargate for ${name} \\(default\\): its tags \\(team=someone-else\\) are not the managed-by=lambda2fargate tags .* — give the service another \`name\` .*or run with ADOPT=1 to take it over`),
+  );
+  assert.deepEqual(resourceWrites(fake, mark).filter((w) => w.operation === 'TagResource' || w.operation === 'PutRetentionPolicy'), [], 'the log group was not touched');
+  const adopted = await runDeploy(fake, manifest, { ADOPT: '1' });
+  assert.equal(adopted.code, 0, output(adopted));
+  const tags = (await aws.logs.send(new ListTagsForResourceCommand({ resourceArn: `arn:aws:logs:us-east-1:123456789012:log-group:/ecs/${name}-default` }))).tags ?? {};
+  assert.equal(tags['managed-by'], 'lambda2fargate');
+});
+
+test('the ownership check is one rule over every plan: a live resource the tool means to own must carry this service’s tags', () => {
+  const svc = service();
+  const plan = (liveTags: Record<string, string> | undefined, desiredTags: Record<string, string> = tagsFor(svc)) =>
+    ({ resource: 'ECS cluster', name: 'web-test', action: 'update' as const, changes: [], live: liveTags && { tags: liveTags }, desired: { tags: desiredTags } });
+  assert.equal(ownershipProblem(plan(undefined), svc, false), undefined, 'nothing there: it is created');
+  assert.equal(ownershipProblem(plan(tagsFor(svc)), svc, false), undefined, 'ours');
+  assert.match(ownershipProblem(plan({}), svc, false)?.message ?? '', /ECS cluster web-test: it exists but .* it has none of the managed-by=lambda2fargate tags/);
+  assert.equal(ownershipProblem(plan(tagsFor(service({ environment: 'prod' }))), svc, false)?.exitCode, 2, 'another environment’s is not ours either');
+  assert.equal(ownershipProblem(plan({}), svc, true), undefined, 'ADOPT=1');
+  assert.equal(ownershipProblem(plan({}, { team: 'x' }), svc, false), undefined, 'a resource the tool only uses (not tagged as its own) is not checked');
 });
