@@ -1,6 +1,7 @@
 import type { Aws, CallerIdentity } from '../lib/aws.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import type { ImageResult } from '../resources/image.ts';
+import type { EndpointReport } from '../resources/endpoint.ts';
 import type { HeldLock } from '../resources/lock.ts';
 import type { Network } from '../resources/network.ts';
 import type { LiveService } from '../resources/service.ts';
@@ -29,6 +30,8 @@ export interface DeployState {
   /** the deploy lock, held from pre-flight to the end of the run */
   lock?: HeldLock;
   urls: string[];
+  /** step "endpoint": what answered, and a check that did not pass */
+  endpoint?: EndpointReport;
 }
 
 export interface DeployContext {

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
+import { summary } from '../../scripts/deploy/steps/summary.ts';
+import { reportEndpoints } from '../../scripts/resources/endpoint.ts';
 import { emptyReferences } from '../../scripts/clean/find-ecs.ts';
 import { findRepositories } from '../../scripts/clean/find-other.ts';
 import { toKeyValue } from '../../scripts/lib/tags.ts';
@@ -201,4 +205,47 @@ test('a repository scanned by the registry (enhanced, or basic rules) reads scan
   // a registry whose rules do not cover the repository: the repository setting is still the tool's to set
   const other = await findRepository(repositoryAws({ scanType: 'BASIC', rules: [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: [{ filter: 'api-*', filterType: 'WILDCARD' }] }] }), svc);
   assert.deepEqual(planRepository(other, desiredRepository(svc)).changes.map((c) => c.path), ['imageScanningConfiguration.scanOnPush']);
+});
+
+/** A port nothing listens on (taken, then closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+function runningTasksAws(count: number) {
+  const eni = (i: number) => ({ type: 'ElasticNetworkInterface', details: [{ name: 'networkInterfaceId', value: `eni-${i}` }, { name: 'privateIPv4Address', value: '10.0.0.1' }] });
+  return stubAws({
+    ListTasks: () => ({ taskArns: Array.from({ length: count }, (_, i) => `arn:aws:ecs:us-east-1:1:task/c/t${i}`) }),
+    DescribeTasks: (input: { tasks: string[] }) => ({ tasks: input.tasks.map((taskArn, i) => ({ taskArn, taskDefinitionArn: TD, lastStatus: 'RUNNING', attachments: [eni(i)] })) }),
+    DescribeNetworkInterfaces: (input: { NetworkInterfaceIds: string[] }) => ({ NetworkInterfaces: input.NetworkInterfaceIds.map((id) => ({ NetworkInterfaceId: id, Association: { PublicIp: '127.0.0.1' } })) }),
+  });
+}
+
+test('a deploy that asked for tasks and ends with no endpoint that answers is a failure the summary names — also with narrow CIDRs, also with no running task', async () => {
+  process.env.L2F_ENDPOINT_TIMEOUT_S = '1';
+  try {
+    const port = await closedPort();
+    const narrow = service({ image: { location: 'x', port }, network: { publicIp: true, allowedCidrs: ['203.0.113.0/24'] } });
+    const r = await reportEndpoints(runningTasksAws(1), narrow, TD, () => {});
+    assert.deepEqual(r.urls, []);
+    assert.match(r.failure ?? '', /http:\/\/127\.0\.0\.1:\d+\/ did not answer \(ECONNREFUSED\) \(network\.allowedCidrs is 203\.0\.113\.0\/24: this machine may not be allowed in\)/);
+    const none = await reportEndpoints(runningTasksAws(0), service({ count: 2 }), TD, () => {});
+    assert.match(none.failure ?? '', /no task of web-test:1 is RUNNING, so no endpoint was called/);
+    assert.deepEqual(await reportEndpoints(runningTasksAws(0), service({ count: 0 }), TD, () => {}), { urls: [] }, 'count 0 asks for nothing');
+    const quiet = await reportEndpoints(runningTasksAws(1), service({ network: { publicIp: false, allowedCidrs: ['0.0.0.0/0'], subnets: ['subnet-1'] } }), TD, () => {});
+    assert.match(quiet.unchecked ?? '', /no public IP \(network.publicIp is false\)/);
+  } finally {
+    delete process.env.L2F_ENDPOINT_TIMEOUT_S;
+  }
+});
+
+test('the summary says which endpoint check did not pass and the run exits 1', async () => {
+  const lines: string[] = [];
+  const ctx = { svc: service(), aws: stubAws({}), dryRun: false, log: (l: string) => lines.push(l), rows: [], timings: [], started: performance.now(), state: { urls: [], endpoint: { urls: [], failure: 'http://1.2.3.4:3000/ did not answer (ETIMEDOUT)' } }, show: () => {} };
+  await assert.rejects(summary.run(ctx as never), (err: Error) => err.name === 'ToolError' && /step 9 \(endpoint\): the deploy asked for 1 task\(s\) and the endpoint check did not pass: http:\/\/1\.2\.3\.4:3000\/ did not answer/.test(err.message));
+  assert.ok(lines.some((l) => /endpoint check FAILED: http:\/\/1\.2\.3\.4:3000\//.test(l)), lines.join('\n'));
 });
