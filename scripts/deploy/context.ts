@@ -16,6 +16,8 @@ export interface DeployState {
   who?: CallerIdentity;
   network?: Network;
   repositoryUri?: string;
+  /** the repository's lifecycle policy in force (step "repository"; step "task-definition" protects the images in use) */
+  lifecyclePolicy?: string;
   image?: ImageResult;
   executionRoleArn?: string;
   securityGroupId?: string;

@@ -7,7 +7,7 @@ import { reportEndpoints } from '../../scripts/resources/endpoint.ts';
 import { emptyReferences } from '../../scripts/clean/find-ecs.ts';
 import { findRepositories } from '../../scripts/clean/find-other.ts';
 import { toKeyValue } from '../../scripts/lib/tags.ts';
-import { desiredRepository, findRepository, planRepository } from '../../scripts/resources/ecr.ts';
+import { desiredRepository, findRepository, lifecyclePolicy, planRepository, protectInUse, protectedTags } from '../../scripts/resources/ecr.ts';
 import { ROLE_DESCRIPTION, deleteRole } from '../../scripts/resources/iam.ts';
 import { tagsFor } from '../../scripts/resources/types.ts';
 import { desiredSecurityGroup, flattenPermission, planSecurityGroup, toPermission } from '../../scripts/resources/security-group.ts';
@@ -248,4 +248,46 @@ test('the summary says which endpoint check did not pass and the run exits 1', a
   const ctx = { svc: service(), aws: stubAws({}), dryRun: false, log: (l: string) => lines.push(l), rows: [], timings: [], started: performance.now(), state: { urls: [], endpoint: { urls: [], failure: 'http://1.2.3.4:3000/ did not answer (ETIMEDOUT)' } }, show: () => {} };
   await assert.rejects(summary.run(ctx as never), (err: Error) => err.name === 'ToolError' && /step 9 \(endpoint\): the deploy asked for 1 task\(s\) and the endpoint check did not pass: http:\/\/1\.2\.3\.4:3000\/ did not answer/.test(err.message));
   assert.ok(lines.some((l) => /endpoint check FAILED: http:\/\/1\.2\.3\.4:3000\//.test(l)), lines.join('\n'));
+});
+
+/**
+ * ECR's lifecycle evaluation as the lifecycle policy properties page states it: rules in rulePriority
+ * order; an image whose tags a higher-priority rule selects cannot be expired by a lower one;
+ * imageCountMoreThan expires the oldest of the selected images beyond the count.
+ */
+function expiredBy(policyText: string, images: Array<{ tag: string; pushedAt: number }>): string[] {
+  const rules = (JSON.parse(policyText) as { rules: Array<{ rulePriority: number; selection: { tagStatus: string; tagPrefixList?: string[]; countNumber: number } }> }).rules.sort((a, b) => a.rulePriority - b.rulePriority);
+  const claimed = new Set<string>();
+  const expired: string[] = [];
+  for (const r of rules) {
+    const selected = images.filter((i) => !claimed.has(i.tag) && (r.selection.tagStatus === 'any' || (r.selection.tagPrefixList ?? []).every((p) => i.tag.startsWith(p))));
+    selected.forEach((i) => claimed.add(i.tag));
+    expired.push(...selected.sort((a, b) => b.pushedAt - a.pushedAt).slice(r.selection.countNumber).map((i) => i.tag));
+  }
+  return expired.sort();
+}
+
+test('the lifecycle policy never expires an image a task definition in use pins, and still keeps only the last N of the rest', () => {
+  const images = Array.from({ length: 15 }, (_, i) => ({ tag: `git-${String(i).padStart(7, '0')}`, pushedAt: i }));
+  const keep3 = lifecyclePolicy(3, ['git-0000001', 'git-0000014']);
+  assert.deepEqual(protectedTags(keep3), ['git-0000001', 'git-0000014']);
+  const expired = expiredBy(keep3, images);
+  assert.ok(!expired.includes('git-0000001'), 'the old image the service rolled back to stays');
+  assert.equal(expired.length, 15 - 2 - 3, 'the two in use stay, and the newest 3 of the rest');
+  assert.equal(expiredBy(lifecyclePolicy(3), images).length, 12, 'without protection the old one would go');
+  const priorities = (JSON.parse(keep3) as { rules: Array<{ rulePriority: number; selection: { tagStatus: string } }> }).rules;
+  assert.equal(priorities.at(-1)?.selection.tagStatus, 'any', 'the any rule has the highest rulePriority, as ECR requires');
+});
+
+test('protecting the images in use writes the policy only when it changes (a no-op deploy writes nothing)', async () => {
+  const svc = service();
+  const aws = stubAws({ PutLifecyclePolicy: () => ({}) });
+  const lines: string[] = [];
+  const live = lifecyclePolicy(10, ['git-aaa']);
+  assert.equal(await protectInUse(aws, svc, live, ['git-aaa'], { dryRun: false, log: (l) => lines.push(l) }), live);
+  assert.equal(aws.log.length, 0);
+  const next = await protectInUse(aws, svc, live, ['git-bbb', 'git-aaa'], { dryRun: false, log: (l) => lines.push(l) });
+  assert.deepEqual(protectedTags(next), ['git-aaa', 'git-bbb']);
+  assert.deepEqual(aws.log.map((c) => c.operation), ['PutLifecyclePolicy']);
+  assert.equal(protectedTags(desiredRepository(svc, { name: 'web-test', arn: 'a', uri: 'u', scanOnPush: true, lifecyclePolicy: next, tags: {} }).lifecyclePolicy).length, 2, 'the repository step keeps what is protected');
 });
