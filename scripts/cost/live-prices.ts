@@ -61,11 +61,14 @@ async function products(client: PricingClient, code: ServiceCode, region: string
 export function fromProducts(region: string, answers: Record<ServiceCode, PricedProduct[]>): PriceTable {
   const table = bundledPrices('us-east-1');
   const missing: string[] = [];
+  let found = 0;
   const dates = Object.values(answers).flat().map((p) => p.publicationDate).filter((d): d is string => !!d).sort();
   const take = (code: ServiceCode, usage: string, set: (tiers: Tier[]) => void) => {
     const p = findProduct(answers[code], usage);
-    if (p) set(p.tiers);
-    else missing.push(`${code} ${usage}`);
+    if (p) {
+      set(p.tiers);
+      found++;
+    } else missing.push(`${code} ${usage}`);
   };
   // single-rate usage types have one band; take its price
   const flat = (tiers: Tier[]) => tiers[0]!.price;
@@ -86,6 +89,7 @@ export function fromProducts(region: string, answers: Record<ServiceCode, Priced
   take('AWSELB', 'LoadBalancerUsage', (t) => (table.alb.hour = flat(t)));
   take('AWSELB', 'LCUUsage', (t) => (table.alb.lcuHour = flat(t)));
   take('AmazonCloudWatch', 'DataProcessing-Bytes', (t) => (table.logsGb = flat(t)));
+  if (found === 0) return bundledPrices(region, [`the Price List API answered no prices for ${region} — prices are the bundled table's`]);
   const notes = missing.length ? [`the Price List answer for ${region} had no ${missing.join(', ')} — those prices are the bundled us-east-1 table's`] : [];
   return { ...table, source: 'live', region, date: (dates[dates.length - 1] ?? new Date().toISOString()).slice(0, 10), notes };
 }

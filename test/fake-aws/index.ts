@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { AwsError, hex } from './common.ts';
 import { CloudFormation } from './cloudformation.ts';
+import { CloudWatch } from './cloudwatch.ts';
 import { Ec2 } from './ec2.ts';
 import { Ecr } from './ecr.ts';
 import { Ecs } from './ecs.ts';
@@ -9,6 +10,7 @@ import { Faults, type Fault } from './faults.ts';
 import { Iam } from './iam.ts';
 import { DEFAULT_KNOBS, type Knobs } from './knobs.ts';
 import { Logs } from './logs.ts';
+import { Pricing } from './pricing.ts';
 import { Registry, type RegistryOptions } from './registry.ts';
 import { DockerRunner, ProcessRunner, type TaskCommand } from './runner.ts';
 import { Scheduler } from './scheduler.ts';
@@ -63,6 +65,8 @@ export class FakeAws {
   readonly logs = new Logs();
   readonly ec2 = new Ec2();
   readonly cfn = new CloudFormation();
+  readonly cloudwatch = new CloudWatch();
+  readonly pricing = new Pricing();
   readonly ecr: Ecr;
   readonly ecs: Ecs;
   readonly scheduler: Scheduler;
@@ -88,6 +92,8 @@ export class FakeAws {
       ecr: this.ecr.service(),
       ec2: this.ec2.service(),
       ecs: this.ecs.service(),
+      monitoring: this.cloudwatch.service(),
+      pricing: this.pricing.service(),
     };
   }
 
