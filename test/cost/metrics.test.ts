@@ -9,7 +9,7 @@ const minute = 60_000;
 const end = Date.parse('2026-12-01T12:00:00Z');
 
 /** A function's traffic as Lambda would have reported it: per-minute invocation counts, durations, concurrency. */
-export function putTraffic(fake: FakeAws, functionName: string, perMinute: number[], durationsMs: number[], concurrency: number[]): void {
+function putTraffic(fake: FakeAws, functionName: string, perMinute: number[], durationsMs: number[], concurrency: number[]): void {
   const dims = { FunctionName: functionName };
   const at = (i: number) => end - (perMinute.length - i) * minute + 1000;
   fake.cloudwatch.putSamples('AWS/Lambda', 'Invocations', dims, perMinute.map((value, i) => ({ at: at(i), value })));
