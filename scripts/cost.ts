@@ -2,7 +2,8 @@
  * make cost: is Fargate cheaper than Lambda for this load? The function's real traffic (CloudWatch,
  * over DAYS) or a load given by hand (RPS, DURATION_MS, PEAK_RPS), the service manifest's task,
  * live prices (or the bundled table), a monthly table per option, the break-even rate and an SVG chart.
- * Reads only: CloudFormation DescribeStacks, CloudWatch GetMetricData, Price List GetProducts.
+ * Reads only: CloudFormation DescribeStacks, Lambda GetFunctionConfiguration, CloudWatch GetMetricData,
+ * Price List GetProducts.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -12,7 +13,7 @@ import { defaultServiceManifest, loadManifests, stackClients } from './clean/tar
 import { breakEven, verdict } from './cost/breakeven.ts';
 import { bundledPrices } from './cost/bundled.ts';
 import { renderChart } from './cost/chart.ts';
-import { findFunction, functionShape, handLoad, measuredLoad, serviceShape } from './cost/inputs.ts';
+import { deployedFunction, findFunction, functionShape, handLoad, measuredLoad, serviceShape } from './cost/inputs.ts';
 import { livePrices } from './cost/live-prices.ts';
 import { compare, modeLabel } from './cost/model.ts';
 import { costOptions } from './cost/options.ts';
@@ -23,22 +24,24 @@ await runMain(async () => {
   const common = commonOptions(defaultServiceManifest);
   const { svc, lambda } = await loadManifests(common);
   const service = serviceShape(svc, opts);
-  const fn = await functionShape(opts, lambda);
   // By hand nothing needs AWS, so no region is needed either: the bundled table's is assumed.
   const region = opts.rps !== undefined ? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || tryRegion() || 'us-east-1') : resolveRegion();
 
   let load;
   let traffic;
+  let live;
   if (opts.rps !== undefined) {
     load = handLoad({ ...opts, rps: opts.rps });
   } else {
     const aws = createAws(region);
-    const stackAws = stackClients(aws, lambda);
-    const name = await findFunction(opts, lambda, stackAws);
-    const measured = await measuredLoad(stackAws ?? aws, name, opts);
+    const fnAws = (!opts.functionName && stackClients(aws, lambda)) || aws;
+    const name = await findFunction(opts, lambda, fnAws);
+    live = await deployedFunction(fnAws, name);
+    const measured = await measuredLoad(fnAws, name, opts);
     load = measured;
     traffic = measured.traffic;
   }
+  const fn = await functionShape(opts, lambda, live);
   const prices = opts.offline ? bundledPrices(region, ['OFFLINE=1']) : await livePrices(region);
 
   const inputs = { load: load.value, fn: fn.value, svc: service.value, prices, freeTier: opts.freeTier };

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Aws } from '../lib/aws.ts';
-import { UserError, message } from '../lib/errors.ts';
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { ToolError, UserError, isAwsError, message } from '../lib/errors.ts';
 import { effectiveParameter, loadTemplate } from '../lambda/template.ts';
 import type { ResolvedLambda, ResolvedService } from '../manifest/types.ts';
 import { lambdaStatus } from '../status/gather.ts';
@@ -20,15 +21,33 @@ export interface Described<T> {
   about: string;
 }
 
-/** The function's memory and architecture: the options, else what manifests/lambda.yml deploys. */
-export async function functionShape(opts: CostOptions, lambda: ResolvedLambda | undefined): Promise<Described<FunctionShape>> {
+/**
+ * The function's memory and architecture: MEMORY_MB/ARCH, else the deployed function's own
+ * configuration when one is measured, else what manifests/lambda.yml (or template.yaml) deploys.
+ */
+export async function functionShape(opts: CostOptions, lambda: ResolvedLambda | undefined, live?: Described<FunctionShape>): Promise<Described<FunctionShape>> {
   const template = await loadTemplate(join(root, 'template.yaml'));
   const params = lambda?.parameters ?? {};
-  const memoryMb = opts.memoryMb ?? Number(effectiveParameter(template, params, 'MemorySize') ?? 128);
   const archParam = effectiveParameter(template, params, 'Architecture') ?? 'x86_64';
-  const arch = opts.arch ?? (archParam === 'arm64' ? 'arm' : 'x86');
-  const from = opts.memoryMb !== undefined || opts.arch ? 'MEMORY_MB/ARCH' : lambda ? lambda.file.replace(`${root}/`, '') : 'template.yaml defaults';
+  const planned: FunctionShape = { memoryMb: Number(effectiveParameter(template, params, 'MemorySize') ?? 128), arch: archParam === 'arm64' ? 'arm' : 'x86' };
+  const base = live?.value ?? planned;
+  const memoryMb = opts.memoryMb ?? base.memoryMb;
+  const arch = opts.arch ?? base.arch;
+  const from = opts.memoryMb !== undefined || opts.arch ? 'MEMORY_MB/ARCH' : live ? live.about : lambda ? lambda.file.replace(`${root}/`, '') : 'template.yaml defaults';
   return { value: { memoryMb, arch }, about: `${memoryMb} MB ${arch === 'arm' ? 'Arm' : 'x86'} (${from})` };
+}
+
+/** The deployed function's memory and architecture (lambda:GetFunctionConfiguration); a typo in FUNCTION is bad input. */
+export async function deployedFunction(aws: Aws, functionName: string): Promise<Described<FunctionShape>> {
+  try {
+    const c = await aws.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+    return { value: { memoryMb: c.MemorySize ?? 128, arch: c.Architectures?.[0] === 'arm64' ? 'arm' : 'x86' }, about: `the deployed function's configuration` };
+  } catch (err) {
+    if (isAwsError(err, 'ResourceNotFoundException')) {
+      throw new UserError(message(`function ${functionName}`, `it does not exist in ${aws.region}`, 'check FUNCTION (aws lambda list-functions lists them) or AWS_REGION'));
+    }
+    throw new ToolError(message(`Lambda GetFunctionConfiguration for ${functionName}`, (err as Error).message, 'check the credentials may call lambda:GetFunctionConfiguration, or give MEMORY_MB and ARCH'), { cause: err });
+  }
 }
 
 /**

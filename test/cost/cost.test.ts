@@ -79,23 +79,36 @@ test("against a deployed function: its CloudWatch traffic and live prices, reads
   fake.cloudwatch.putSamples('AWS/Lambda', 'Duration', { FunctionName: FUNCTION }, [70, 80, 90].map((value, i) => ({ at: at(i), value })));
   fake.cloudwatch.putSamples('AWS/Lambda', 'ConcurrentExecutions', { FunctionName: FUNCTION }, [2, 4, 1].map((value, i) => ({ at: at(i), value })));
   fake.pricing.putProducts(...regionProducts());
+  fake.lambda.putFunction({ name: FUNCTION, memory: 1024, architectures: ['arm64'] });
   const r = await runScript('cost', { ...fake.env, ...ws.env, DAYS: '7', CHART: join(ws.dir, 'c.svg') });
   assert.equal(r.code, 0, show(r));
   assert.match(r.stdout, new RegExp(`CloudWatch, function ${FUNCTION}, \\d{4}-\\d\\d-\\d\\d → \\d{4}-\\d\\d-\\d\\d \\(7 days, 4,200 invocations, p99 90 ms\\)`));
   assert.match(r.stdout, /^load {7}0\.0069 req\/s average, 40\.0 req\/s at the peak, 80 ms average duration, peak concurrency 4$/m);
   assert.match(r.stdout, /prices {5}live from the AWS Price List API for us-east-1, published 2026-11-20$/m);
+  assert.match(r.stdout, /^function {3}1024 MB Arm \(the deployed function's configuration\)$/m);
   assert.match(r.stdout, /^ +4 environments kept warm \(the measured peak concurrency\)$/m);
   const ops = [...new Set(fake.requests.map((q) => `${q.service}:${q.operation}`))].sort();
-  assert.deepEqual(ops, ['cloudformation:DescribeStacks', 'monitoring:GetMetricData', 'pricing:GetProducts']);
+  assert.deepEqual(ops, ['cloudformation:DescribeStacks', 'lambda:GetFunctionConfiguration', 'monitoring:GetMetricData', 'pricing:GetProducts']);
   assert.deepEqual(fake.writeRequests(), []);
 });
 
 test('a deployed function with no traffic is priced at 0 req/s and the report says so', async (t) => {
   const fake = await withFake(t);
   const ws = await workspace(t);
+  fake.lambda.putFunction({ name: 'idle-fn', memory: 256 });
   const r = await runScript('cost', { ...fake.env, ...ws.env, FUNCTION: 'idle-fn', OFFLINE: '1', CHART: join(ws.dir, 'c.svg') });
   assert.equal(r.code, 0, show(r));
+  assert.match(r.stdout, /^function {3}256 MB x86 \(the deployed function's configuration\)$/m);
   assert.match(r.stdout, /CloudWatch, function idle-fn, .*: no invocations in 14 days — priced at 0 req\/s with a 100 ms duration \(DURATION_MS=… to change\)/);
   assert.match(r.stdout, /^At your 0\.0 req\/s \(0 requests a month\) Lambda costs \$0\.00 a month/m);
-  assert.deepEqual([...new Set(fake.requests.map((q) => q.operation))], ['GetMetricData']);
+  assert.deepEqual([...new Set(fake.requests.map((q) => q.operation))], ['GetFunctionConfiguration', 'GetMetricData']);
+});
+
+test('a FUNCTION that does not exist is bad input, before any metric is read', async (t) => {
+  const fake = await withFake(t);
+  const ws = await workspace(t);
+  const r = await runScript('cost', { ...fake.env, ...ws.env, FUNCTION: 'no-such-fn', OFFLINE: '1', CHART: join(ws.dir, 'c.svg') });
+  assert.equal(r.code, 2, show(r));
+  assert.match(r.stderr, /^error: function no-such-fn: it does not exist in us-east-1 — check FUNCTION \(aws lambda list-functions lists them\) or AWS_REGION$/m);
+  assert.deepEqual(fake.requests.map((q) => q.operation), ['GetFunctionConfiguration']);
 });
