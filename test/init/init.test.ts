@@ -91,6 +91,49 @@ describe('make init FUNCTION=… writes the manifests a deployed function maps t
     );
   });
 
+  test('a 1,769 MiB arm64 function: exactly one vCPU (1024 / 2048), Graviton, its role as taskRole without the basic execution policy, the URL\'s CORS reported', async () => {
+    const { dir, report } = await init('Orders_API');
+    assert.equal(
+      read(dir, 'manifests/service.yml'),
+      [
+        header('Orders_API'),
+        'name: orders-api',
+        image,
+        'platform: linux/arm64',
+        'cpu: 1024',
+        'memory: 2048',
+        'count: 1',
+        '',
+        'variables:',
+        '  FUNCTION_NAME: Orders_API',
+        '  HANDLER_TIMEOUT: "30"',
+        '  TABLE_NAME: orders',
+        "  # HANDLER: functions/orders-api/index.handler  # make init CODE=1 downloads the function's code there",
+        '',
+        "# The function's role arn:aws:iam::123456789012:role/service-role/orders-role, without what only Lambda uses.",
+        'taskRole:',
+        '  managedPolicies:',
+        '    - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+        '  statements:',
+        '    - Effect: Allow',
+        '      Action:',
+        '        - dynamodb:GetItem',
+        '        - dynamodb:PutItem',
+        '      Resource: arn:aws:dynamodb:us-east-1:123456789012:table/orders',
+        '',
+        tail,
+      ].join('\n'),
+    );
+    assert.deepEqual(report.notes, [
+      {
+        topic: 'CORS',
+        detail: 'the Function URL answered CORS itself (Access-Control-Allow-Origin: https://shop.example.com; Access-Control-Allow-Methods: GET, POST; Access-Control-Max-Age: 300)',
+        action: 'send these headers from the handler (and answer OPTIONS preflight requests), or from a proxy in front of the service',
+      },
+    ]);
+    assert.match(read(dir, 'manifests/lambda.yml'), /\n {2}Architecture: arm64\n {2}MemorySize: 1769\n {2}Timeout: 30\n/);
+  });
+
   test('a 10,240 MiB function: 8 vCPU / 16 GiB; a Python runtime, reserved and provisioned concurrency and response streaming are reported', async () => {
     const { dir, report } = await init('big-batch');
     assert.equal(
