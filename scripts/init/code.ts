@@ -1,4 +1,4 @@
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { unzipSync } from 'fflate';
 import { ToolError, UserError, message } from '../lib/errors.ts';
@@ -69,4 +69,29 @@ export async function unzipInto(zip: Buffer, dest: string, force: boolean): Prom
     bytes += data.length;
   }
   return { files, bytes };
+}
+
+const SDK_IMPORT = /(?:require\(\s*|from\s+|import\(\s*)['"]((?:@aws-sdk\/[a-z0-9-]+)|aws-sdk)(?:\/[^'"]*)?['"]/g;
+
+/**
+ * The AWS SDK packages the code imports but does not ship: the Lambda Node.js runtime provides
+ * the SDK (v3 since nodejs18.x, v2 before; Lambda Developer Guide, "Building Lambda functions
+ * with Node.js"), the image does not.
+ */
+export async function runtimeProvidedImports(dest: string): Promise<string[]> {
+  const used = new Set<string>();
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules') await walk(path);
+      } else if (/\.(c|m)?js$/.test(entry.name)) {
+        for (const m of (await readFile(path, 'utf8')).matchAll(SDK_IMPORT)) used.add(m[1]!);
+      }
+    }
+  };
+  await walk(dest);
+  const missing: string[] = [];
+  for (const pkg of [...used].sort()) if (!(await exists(join(dest, 'node_modules', pkg, 'package.json')))) missing.push(pkg);
+  return missing;
 }

@@ -39,6 +39,10 @@ export function functionsFolder(serviceName: string): string {
 }
 
 const rel = (from: string, to: string) => relative(from, to).split('\\').join(posix.sep) || '.';
+const relUrl = (from: string, to: string) => {
+  const r = rel(from, to);
+  return r.startsWith('.') ? r : `./${r}`;
+};
 
 function yamlBlock(value: Record<string, unknown>): string {
   return stringify(value, { lineWidth: 0 }).trimEnd();
@@ -55,7 +59,9 @@ export function migrate(f: LambdaFacts, o: MigrationOptions): Migration {
   const role = taskRoleFrom(f.role, f.roleArn, f.roleProblem);
   const notes: Note[] = [...notesFor(f, name), ...role.notes];
   const folder = functionsFolder(name);
-  const handler = o.code && f.packageType === 'Zip' && f.handler ? `${folder}/${f.handler}` : undefined;
+  // the container server loads Node.js modules only; another runtime's handler is the runtime note's business
+  const nodeHandler = f.packageType === 'Zip' && f.handler && (!f.runtime || /^nodejs/.test(f.runtime)) ? `${folder}/${f.handler}` : undefined;
+  const handler = o.code ? nodeHandler : undefined;
 
   const variables: Record<string, string> = { FUNCTION_NAME: f.name };
   if (handler) variables.HANDLER = handler;
@@ -68,7 +74,7 @@ export function migrate(f: LambdaFacts, o: MigrationOptions): Migration {
   if (secretSuggestions.length) {
     notes.push({
       topic: 'secret-looking variables',
-      detail: `${secretSuggestions.map((s) => s.name).join(', ')} look like secrets and were not copied into variables`,
+      detail: `${secretSuggestions.map((s) => s.name).join(', ')} ${secretSuggestions.length === 1 ? 'looks like a secret and was' : 'look like secrets and were'} not copied into variables`,
       action: 'store each value in SSM Parameter Store (SecureString) and uncomment the secrets block in the service manifest',
     });
   }
@@ -81,7 +87,11 @@ export function migrate(f: LambdaFacts, o: MigrationOptions): Migration {
     {
       lambda: 'Handler',
       value: f.handler ?? `(image ${f.imageUri ?? ''})`,
-      fargate: handler ? `variables.HANDLER: ${handler} (package unzipped into ${folder}/)` : 'not set: the image runs the project handler (CODE=1 downloads the function\'s)',
+      fargate: handler
+        ? `variables.HANDLER: ${handler} (package unzipped into ${folder}/)`
+        : nodeHandler
+          ? `HANDLER: ${nodeHandler}, commented out until the code is there (CODE=1 downloads it)`
+          : 'not set: no Node.js handler to load',
     },
     { lambda: 'Environment', value: `${Object.keys(f.environment).length} variable(s)`, fargate: `variables: ${Object.keys(split.plain).length - clashes.length} copied; ${split.secret.length} secret-looking held back as secrets suggestions` },
     {
@@ -102,7 +112,7 @@ export function migrate(f: LambdaFacts, o: MigrationOptions): Migration {
 
   const root = rel(o.manifestDir, o.root);
   const header = comment([
-    'yaml-language-server: $schema=' + rel(o.manifestDir, `${o.root}/manifests/schema/service.schema.json`),
+    'yaml-language-server: $schema=' + relUrl(o.manifestDir, `${o.root}/manifests/schema/service.schema.json`),
     `Written by make init from the Lambda function ${f.arn}.`,
     'Every field is described in manifests/schema/service.schema.json; make validate prints what it resolves to.',
   ]);
@@ -114,7 +124,8 @@ export function migrate(f: LambdaFacts, o: MigrationOptions): Migration {
     memory: size.memory,
     count: 1,
   };
-  const parts = [header, yamlBlock(doc), yamlBlock({ variables })];
+  const variablesBlock = yamlBlock({ variables }) + (nodeHandler && !handler ? `\n  # HANDLER: ${nodeHandler}  # make init CODE=1 downloads the function's code there` : '');
+  const parts = [header, yamlBlock(doc), variablesBlock];
   if (role.taskRole) parts.push(comment([`The function's role ${f.roleArn}, without what only Lambda uses.`]) + '\n' + yamlBlock({ taskRole: role.taskRole }));
   if (secretSuggestions.length) {
     parts.push(
@@ -141,7 +152,7 @@ export function migrate(f: LambdaFacts, o: MigrationOptions): Migration {
   const lambdaYaml =
     [
       comment([
-        'yaml-language-server: $schema=' + rel(o.manifestDir, `${o.root}/manifests/schema/lambda.schema.json`),
+        'yaml-language-server: $schema=' + relUrl(o.manifestDir, `${o.root}/manifests/schema/lambda.schema.json`),
         `How make deploy-lambda deploys template.yaml, sized like ${f.arn} (written by make init).`,
       ]),
       yamlBlock({
