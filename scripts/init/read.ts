@@ -28,7 +28,11 @@ export async function readFunction(aws: Aws, ref: string): Promise<LambdaFacts> 
   }
   const c: FunctionConfiguration = fn.Configuration ?? {};
   const name = c.FunctionName ?? ref;
-  const [url, reserved, provisioned] = await Promise.all([readUrl(aws, name), readReserved(aws, name), readProvisioned(aws, name)]);
+  const [url, reserved, provisioned] = await Promise.all([
+    readUrl(aws, name),
+    wrapped(`lambda GetFunctionConcurrency ${name}`, () => readReserved(aws, name)),
+    wrapped(`lambda ListProvisionedConcurrencyConfigs ${name}`, () => readProvisioned(aws, name)),
+  ]);
   const facts: LambdaFacts = {
     name,
     arn: c.FunctionArn ?? '',
@@ -60,6 +64,16 @@ export async function readFunction(aws: Aws, ref: string): Promise<LambdaFacts> 
   return facts;
 }
 
+/** A failed read names the call and the permission it needs (exit 1). */
+async function wrapped<T>(what: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    const action = what.split(' ').slice(0, 2).join(':');
+    throw new ToolError(message(what, awsErrorName(err) ?? 'failed', `check the credentials allow ${action}`), { cause: err });
+  }
+}
+
 async function readUrl(aws: Aws, name: string): Promise<FunctionUrl | undefined> {
   try {
     const u = await aws.lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: name }));
@@ -68,7 +82,7 @@ async function readUrl(aws: Aws, name: string): Promise<FunctionUrl | undefined>
     return url;
   } catch (err) {
     if (isAwsError(err, 'ResourceNotFoundException')) return undefined;
-    throw new ToolError(message(`lambda GetFunctionUrlConfig ${name}`, awsErrorName(err) ?? 'failed'), { cause: err });
+    throw new ToolError(message(`lambda GetFunctionUrlConfig ${name}`, awsErrorName(err) ?? 'failed', 'check the credentials allow lambda:GetFunctionUrlConfig'), { cause: err });
   }
 }
 

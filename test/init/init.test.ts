@@ -263,6 +263,32 @@ describe('make init FUNCTION=… writes the manifests a deployed function maps t
     assert.equal(existsSync(join(dir, 'manifests/service.yml')), false);
   });
 
+  test('a role whose policies cannot be read still gives the manifests, without taskRole, and says what to add by hand', async () => {
+    fake.inject({ fail: { service: 'iam', operation: 'ListAttachedRolePolicies', code: 'AccessDenied', message: 'User: arn:aws:iam::123456789012:user/dev is not authorized to perform: iam:ListAttachedRolePolicies', status: 403, count: Infinity } });
+    try {
+      const { dir, report } = await init('tiny');
+      assert.doesNotMatch(read(dir, 'manifests/service.yml'), /taskRole/);
+      const note = report.notes.find((n) => n.topic === 'role');
+      assert.match(note?.detail ?? '', /^the policies of arn:aws:iam::123456789012:role\/service-role\/tiny-role could not be read \(AccessDenied(Exception)?: User: .* not authorized to perform: iam:ListAttachedRolePolicies\)$/);
+      assert.match(note?.action ?? '', /add taskRole to the manifest by hand/);
+    } finally {
+      fake.clearFaults();
+    }
+  });
+
+  test('a read Lambda refuses is a failure naming the call and the permission: exit 1, nothing written', async () => {
+    fake.inject({ fail: { service: 'lambda', operation: 'GetFunctionConcurrency', code: 'AccessDeniedException', status: 403, count: Infinity } });
+    try {
+      const dir = project();
+      const run = await runInit(fake, dir, { FUNCTION: 'tiny' });
+      assert.equal(run.code, 1, output(run));
+      assert.match(run.stderr, /^error: lambda GetFunctionConcurrency tiny: AccessDeniedException — check the credentials allow lambda:GetFunctionConcurrency/);
+      assert.equal(existsSync(join(dir, 'manifests/service.yml')), false);
+    } finally {
+      fake.clearFaults();
+    }
+  });
+
   test('init only reads AWS: every request it makes is a Get or List', async () => {
     fake.resetRequests();
     await init('vpc-reader');
