@@ -106,6 +106,11 @@ export function migrate(f: LambdaFacts, o: MigrationOptions): Migration {
       value: f.vpc ? `${f.vpc.vpcId}, ${f.vpc.subnetIds.length} subnet(s)` : 'none',
       fargate: f.vpc ? 'network: publicIp false, vpcId, subnets (the function\'s)' : 'network: the default VPC\'s public subnets, public IP (the defaults)',
     },
+    {
+      lambda: 'Layers',
+      value: f.layers.length ? `${f.layers.length}` : 'none',
+      fargate: !f.layers.length ? 'nothing' : o.code ? `their nodejs/node_modules/ baked into ${folder}/node_modules/` : 'see the layers note (CODE=1 bakes Node.js layers into the image)',
+    },
     { lambda: 'EphemeralStorage', value: `${f.ephemeralStorage} MiB`, fargate: 'nothing to set: a Fargate task has 20 GiB of ephemeral storage' },
     { lambda: 'FunctionUrl AuthType', value: f.url?.authType ?? 'no URL', fargate: `lambda.yml AuthType: ${f.url?.authType === 'AWS_IAM' ? 'AWS_IAM' : 'NONE'}; the service itself is public on its port` },
   ];

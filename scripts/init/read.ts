@@ -1,5 +1,6 @@
 import {
   GetFunctionCommand,
+  GetLayerVersionByArnCommand,
   GetFunctionConcurrencyCommand,
   GetFunctionUrlConfigCommand,
   ListProvisionedConcurrencyConfigsCommand,
@@ -129,4 +130,10 @@ export async function readRolePolicies(aws: Aws, roleArn: string): Promise<RoleP
 function statementsOf(document: string): PolicyStatement[] {
   const doc = JSON.parse(document) as { Statement?: PolicyStatement | PolicyStatement[] };
   return Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
+}
+
+/** The presigned link to a layer version's zip (valid 10 minutes, like the function's). */
+export async function layerLocation(aws: Aws, arn: string): Promise<string | undefined> {
+  const out = await aws.lambda.send(new GetLayerVersionByArnCommand({ Arn: arn }));
+  return out.Content?.Location;
 }
