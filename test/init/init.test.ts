@@ -222,6 +222,17 @@ describe('make init FUNCTION=… writes the manifests a deployed function maps t
     assert.match(read(dir, 'manifests/lambda.yml'), /\n {2}AuthType: AWS_IAM\n/);
   });
 
+  test('a container image function: no handler to load, and what to do with the image instead', async () => {
+    fake.lambda.putFunction({ name: 'from-image', imageUri: '123456789012.dkr.ecr.us-east-1.amazonaws.com/from-image:v1', role: 'arn:aws:iam::123456789012:role/none', url: { authType: 'NONE' } });
+    const { dir, report } = await init('from-image', { CODE: '1' });
+    assert.doesNotMatch(read(dir, 'manifests/service.yml'), /HANDLER:/);
+    assert.equal(existsSync(join(dir, 'functions/from-image')), false, 'an image function has no package to download');
+    const topics = report.notes.map((n) => n.topic);
+    assert.deepEqual(topics, ['container image function', 'role']);
+    assert.match(report.notes[0]!.detail, /runs the image 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/from-image:v1, built for the Lambda runtime interface/);
+    assert.match(report.notes[1]!.detail, /could not be read \(NoSuchEntity/);
+  });
+
   test('the text report lists the mapping and what to do for each thing that does not carry over', async () => {
     const dir = project();
     const run = await runInit(fake, dir, { FUNCTION: 'layered' });
