@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { resolveSecrets, resolveTaskRole } from './access.ts';
 import { cidrProblem } from './cidr.ts';
 import { formatDuration, seconds } from './duration.ts';
 import { fargateSizeProblem } from './fargate.ts';
@@ -55,6 +56,8 @@ export function resolveService(m: Layered): ResolvedService {
     m.problem(['variables', 'PORT'], `the container gets PORT=${image.port} from image.port — set image.port instead`, 'key');
   }
   if ('HOST' in variables) m.problem(['variables', 'HOST'], 'the deploy sets HOST=0.0.0.0 so the server answers on the task\'s address — remove it', 'key');
+  const taskRole = resolveTaskRole(m);
+  const secrets = resolveSecrets(m, variables);
 
   return {
     file: m.source.abs,
@@ -66,6 +69,8 @@ export function resolveService(m: Layered): ResolvedService {
     memory,
     count: get(['count'], d.count),
     variables,
+    ...(taskRole ? { taskRole } : {}),
+    ...secrets,
     ...(healthcheck ? { healthcheck } : {}),
     logging: { retention },
     network: resolveNetwork(m),
