@@ -19,13 +19,15 @@ CONNECTIONS ?=
 BENCH_REPORT ?=
 LOCAL_PORT ?=
 LAMBDA_PORT ?=
-export ENV MANIFEST DRY_RUN YES OUTPUT FOLLOW SINCE LAMBDA NO_DOCKER DURATION CONNECTIONS BENCH_REPORT LOCAL_PORT LAMBDA_PORT
+FORCE_NEW_DEPLOYMENT ?=
+LOCAL_SECRETS ?=
+export ENV MANIFEST DRY_RUN YES OUTPUT FOLLOW SINCE LAMBDA NO_DOCKER DURATION CONNECTIONS BENCH_REPORT LOCAL_PORT LAMBDA_PORT FORCE_NEW_DEPLOYMENT LOCAL_SECRETS
 
 NODE ?= node
 RUN := $(NODE) --import tsx
 DEPS := node_modules/.installed
 
-.PHONY: help install deploy-lambda deploy-ecs plan diff validate status logs clean local bench test test-unit test-docker typecheck node-check
+.PHONY: help install deploy-lambda deploy-ecs redeploy plan diff validate status logs clean local bench test test-unit test-docker typecheck node-check
 
 help: ## List the targets and their options
 	@echo "lambda2fargate — make <target> [ENV=<environment>] [MANIFEST=<file>] [DRY_RUN=1] [YES=1]"
@@ -45,14 +47,17 @@ $(DEPS): package.json package-lock.json | node-check
 
 install: $(DEPS) ## Install the project's dependencies (every target does this itself when needed)
 
-local: $(DEPS) ## Run both halves on this machine, no AWS account needed [NO_DOCKER=1, LOCAL_PORT, LAMBDA_PORT]
+local: $(DEPS) ## Run both halves on this machine, no AWS account needed [NO_DOCKER=1, LOCAL_PORT, LAMBDA_PORT, LOCAL_SECRETS=1]
 	@$(RUN) scripts/local.ts
 
 deploy-lambda: $(DEPS) ## Build and deploy the Lambda + Function URL with SAM, then call it [ENV, DRY_RUN]
 	@$(RUN) scripts/deploy-lambda.ts
 
-deploy-ecs: $(DEPS) ## Build, push and deploy the public Fargate service, then call it [ENV, MANIFEST, DRY_RUN]
+deploy-ecs: $(DEPS) ## Build, push and deploy the public Fargate service, then call it [ENV, MANIFEST, DRY_RUN, FORCE_NEW_DEPLOYMENT=1]
 	@$(RUN) scripts/deploy-ecs.ts
+
+redeploy: $(DEPS) ## deploy-ecs that also replaces the tasks when nothing changed, so they read rotated secrets [ENV, MANIFEST, DRY_RUN]
+	@FORCE_NEW_DEPLOYMENT=1 $(RUN) scripts/deploy-ecs.ts
 
 plan: $(DEPS) ## Show what deploy-ecs would create or change, without writing anything [ENV, MANIFEST]
 	@DRY_RUN=1 $(RUN) scripts/deploy-ecs.ts

@@ -15,6 +15,10 @@ export interface DeployState {
   repositoryUri?: string;
   image?: ImageResult;
   executionRoleArn?: string;
+  /** step "task-role": the role the task's code runs with; undefined without `taskRole` */
+  taskRoleArn?: string;
+  /** step "task-role": the container definition's `secrets`; undefined without `secrets` */
+  containerSecrets?: Array<{ name: string; valueFrom: string }>;
   securityGroupId?: string;
   taskDefinitionArn?: string;
   servicePlan?: Plan<any, any>;
@@ -29,6 +33,8 @@ export interface DeployContext {
   svc: ResolvedService;
   aws: Aws;
   dryRun: boolean;
+  /** FORCE_NEW_DEPLOYMENT=1 (`make redeploy`): new tasks even when nothing changed, to read rotated secrets */
+  forceNewDeployment?: boolean;
   log: Log;
   state: DeployState;
   rows: SummaryRow[];

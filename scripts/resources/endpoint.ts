@@ -78,7 +78,7 @@ export async function reportEndpoints(aws: Aws, svc: ResolvedService, taskDefini
   }
   for (const f of failed) log(`    ! ${f}`);
   if (failed.length > 0 && coversEveryone(svc)) {
-    throw new ToolError(message('step 9 (endpoint)', failed.join('; '), 'check the task logs (`make logs`) and that the container listens on PORT'));
+    throw new ToolError(message('step 11 (endpoint)', failed.join('; '), 'check the task logs (`make logs`) and that the container listens on PORT'));
   }
   if (failed.length > 0) log(`    (network.allowedCidrs is ${svc.network.allowedCidrs.join(', ')}: this machine may not be allowed in)`);
   return urls;

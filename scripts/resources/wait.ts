@@ -4,6 +4,7 @@ import type { Aws } from '../lib/aws.ts';
 import { ToolError, message } from '../lib/errors.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { sleep } from './retry.ts';
+import { explainSecretFailure } from './secret-failure.ts';
 import { describeStoppedTasks } from './tasks.ts';
 
 export interface WaitOptions {
@@ -13,7 +14,7 @@ export interface WaitOptions {
   timeoutSeconds: number;
   pollMs?: number;
   log: (line: string) => void;
-  /** a description read moments ago (an unchanged service's, from step 7): the first poll uses it */
+  /** a description read moments ago (an unchanged service's, from step 8): the first poll uses it */
   current?: Service;
 }
 
@@ -102,7 +103,7 @@ export async function waitForRollout(aws: Aws, svc: ResolvedService, opts: WaitO
   for (let polls = 1; ; polls++) {
     const service = current ?? (await aws.ecs.send(new DescribeServicesCommand({ cluster: svc.names.cluster, services: [svc.names.service] }))).services?.[0];
     current = undefined;
-    if (!service) throw new ToolError(message('step 8 (wait)', `the service ${svc.names.service} disappeared`, 'deploy again'));
+    if (!service) throw new ToolError(message('step 9 (wait)', `the service ${svc.names.service} disappeared`, 'deploy again'));
     const news = (service.events ?? [])
       .filter((e) => e.id && !seen.has(e.id) && (e.createdAt?.getTime() ?? 0) >= opts.since.getTime() - 1000)
       .reverse();
@@ -130,7 +131,18 @@ export async function waitForRollout(aws: Aws, svc: ResolvedService, opts: WaitO
 async function failure(aws: Aws, svc: ResolvedService, taskDefinitionArn: string, why: string): Promise<ToolError> {
   const details = await describeStoppedTasks(aws, svc, taskDefinitionArn).catch((err: Error) => [`(could not read the stopped tasks: ${err.name})`]);
   const body = details.length > 0 ? `\n  stopped tasks:\n${details.map((l) => `    ${l}`).join('\n')}\n` : ' (no stopped tasks found) ';
-  return new ToolError(message(`step 8 (wait)`, `${why}${body}`, 'fix the image, its port or its health check and deploy again; `make logs` and `make status` show more'));
+  const secrets = secretLines(details, svc);
+  if (secrets.length) {
+    const list = `\n  secrets the tasks could not read:\n${secrets.map((l) => `    ${l}`).join('\n')}\n`;
+    return new ToolError(message(`step 9 (wait)`, `${why}${body}${list}`, 'fix what each secret line says and deploy again (secrets are read only when a task starts)'));
+  }
+  return new ToolError(message(`step 9 (wait)`, `${why}${body}`, 'fix the image, its port or its health check and deploy again; `make logs` and `make status` show more'));
+}
+
+/** The secrets named by the stopped tasks' reasons (`task <id>: <reason> — <exits>`), each once. */
+function secretLines(details: string[], svc: ResolvedService): string[] {
+  const reasons = details.map((l) => /^task \S+: (.*?)(?: — .*)?$/.exec(l)?.[1]).filter((r): r is string => !!r);
+  return [...new Set(reasons.flatMap((r) => explainSecretFailure(r, svc).map((f) => f.line)))];
 }
 
 export function shortTd(arn: string | undefined): string {

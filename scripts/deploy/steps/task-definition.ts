@@ -19,7 +19,13 @@ export const taskDefinition: Step = {
       imageForPlan = liveImage;
       log('    (the image is rebuilt from the working tree at deploy time; a new revision follows only if its content changed)');
     }
-    const desired = desiredTaskDefinition(svc, { image: imageForPlan, executionRoleArn: need(state.executionRoleArn, 'the execution role'), region: aws.region });
+    const desired = desiredTaskDefinition(svc, {
+      image: imageForPlan,
+      executionRoleArn: need(state.executionRoleArn, 'the execution role'),
+      region: aws.region,
+      taskRoleArn: state.taskRoleArn,
+      secrets: state.containerSecrets,
+    });
     const plan = planTaskDefinition(live, desired);
     show(plan, [
       `image ${image.image}`,

@@ -1,0 +1,24 @@
+import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import type { Aws } from '../lib/aws.ts';
+import { retryWhileRoleNotReady } from './retry.ts';
+import type { ServicePlan } from './service.ts';
+
+/**
+ * `make redeploy` (FORCE_NEW_DEPLOYMENT=1): ECS reads secrets only when a task starts, so a rotated
+ * value reaches the service only through new tasks — UpdateService forceNewDeployment replaces them
+ * with the same task definition (ECS Developer Guide, "Pass Secrets Manager secrets through Amazon
+ * ECS environment variables"). Not needed when the deploy already starts a new deployment (a new
+ * service, or a new task definition); never taken by a plain deploy.
+ */
+export async function forceNewDeployment(aws: Aws, plan: ServicePlan, dryRun: boolean, log: (line: string) => void): Promise<ServicePlan> {
+  if (plan.action === 'create' || plan.changes.some((c) => c.path.startsWith('taskDefinition'))) {
+    log('    (FORCE_NEW_DEPLOYMENT: this deploy starts new tasks anyway)');
+    return plan;
+  }
+  log(`    ~ ${dryRun ? 'would force' : 'forcing'} a new deployment: new tasks start with ${plan.desired.settings.taskDefinition.split('/').pop()} and read the secrets afresh`);
+  if (!dryRun) {
+    const input = { cluster: plan.desired.cluster, service: plan.desired.name, forceNewDeployment: true };
+    await retryWhileRoleNotReady('UpdateService', () => aws.ecs.send(new UpdateServiceCommand(input)), log);
+  }
+  return { ...plan, action: 'update', changes: [...plan.changes, { path: 'forceNewDeployment', to: true }] };
+}
