@@ -1,6 +1,5 @@
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { Aws } from '../lib/aws.ts';
-import { retryWhileRoleNotReady } from './retry.ts';
 import type { ServicePlan } from './service.ts';
 
 /**
@@ -18,7 +17,7 @@ export async function forceNewDeployment(aws: Aws, plan: ServicePlan, dryRun: bo
   log(`    ~ ${dryRun ? 'would force' : 'forcing'} a new deployment: new tasks start with ${plan.desired.settings.taskDefinition.split('/').pop()} and read the secrets afresh`);
   if (!dryRun) {
     const input = { cluster: plan.desired.cluster, service: plan.desired.name, forceNewDeployment: true };
-    await retryWhileRoleNotReady('UpdateService', () => aws.ecs.send(new UpdateServiceCommand(input)), log);
+    await aws.ecs.send(new UpdateServiceCommand(input));
   }
   return { ...plan, action: 'update', changes: [...plan.changes, { path: 'forceNewDeployment', to: true }] };
 }

@@ -16,6 +16,8 @@ import type { LiveRole } from './iam.ts';
 import { applyRolePolicy, findRolePolicy, planRolePolicy, policyChanges, samePolicy } from './role-policy.ts';
 import type { PolicyDocument, RolePolicyTarget } from './role-policy.ts';
 import type { DeployTarget } from './secrets.ts';
+import type { Log } from './output.ts';
+import { TRANSIENT, retryTransient } from './retry.ts';
 import { makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
 import type { FieldChange, Plan } from './types.ts';
 
@@ -98,7 +100,7 @@ export function planTaskRole(live: LiveTaskRole | undefined, desired: DesiredTas
 }
 
 /** Creates or converges the role; returns its ARN. */
-export async function applyTaskRole(aws: Aws, plan: TaskRolePlan): Promise<string> {
+export async function applyTaskRole(aws: Aws, plan: TaskRolePlan, log?: Log): Promise<string> {
   const d = plan.desired;
   const live = plan.live;
   let arn = live?.role.arn ?? '';
@@ -124,11 +126,14 @@ export async function applyTaskRole(aws: Aws, plan: TaskRolePlan): Promise<strin
       if (!d.policyArns.includes(policyArn)) await aws.iam.send(new DetachRolePolicyCommand({ RoleName: d.name, PolicyArn: policyArn }));
     }
   }
+  // a role created a moment ago may not be visible to IAM yet
+  const settled = <T>(what: string, fn: () => Promise<T>) => (live ? fn() : retryTransient(what, [TRANSIENT.roleNotFound], fn, log));
   const attached = live?.role.attachedPolicyArns ?? [];
   for (const policyArn of d.policyArns) {
-    if (!attached.includes(policyArn)) await aws.iam.send(new AttachRolePolicyCommand({ RoleName: d.name, PolicyArn: policyArn }));
+    if (!attached.includes(policyArn)) await settled('AttachRolePolicy', () => aws.iam.send(new AttachRolePolicyCommand({ RoleName: d.name, PolicyArn: policyArn })));
   }
-  await applyRolePolicy(aws, planRolePolicy('inline policy', inlineTarget(d.name), live?.inlinePolicy, d.inlinePolicy));
+  const inline = planRolePolicy('inline policy', inlineTarget(d.name), live?.inlinePolicy, d.inlinePolicy);
+  await settled('PutRolePolicy', () => applyRolePolicy(aws, inline));
   return arn;
 }
 

@@ -9,6 +9,6 @@ export const securityGroup: Step = {
     const plan = planSecurityGroup(await findSecurityGroup(aws, svc, vpcId), desiredSecurityGroup(svc, vpcId));
     show(plan, [`ingress: tcp ${svc.image.port} from ${svc.network.allowedCidrs.join(', ')}`, `in ${vpcId}`]);
     for (const r of plan.revoke) log(`    ! ${dryRun ? 'would revoke' : 'revoking'} a rule the manifest does not ask for: ${describeRule(r)}`);
-    state.securityGroupId = dryRun ? (plan.live?.id ?? '(new security group)') : await applySecurityGroup(aws, plan);
+    state.securityGroupId = dryRun ? (plan.live?.id ?? '(new security group)') : await applySecurityGroup(aws, plan, log);
   },
 };

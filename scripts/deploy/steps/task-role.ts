@@ -41,7 +41,7 @@ async function convergeTaskRole({ svc, aws, dryRun, log, show, rows, state }: De
     `managed policies: ${d.policyArns.map((a) => a.split('/').pop()).join(', ') || 'none'}; inline statements: ${d.inlinePolicy?.Statement.length ?? 0}`,
   ]);
   const arn = `arn:${target.partition}:iam::${target.account}:role/${d.name}`;
-  state.taskRoleArn = dryRun ? (plan.live?.role.arn ?? arn) : await applyTaskRole(aws, plan);
+  state.taskRoleArn = dryRun ? (plan.live?.role.arn ?? arn) : await applyTaskRole(aws, plan, log);
 }
 
 async function convergeSecretsAccess({ svc, aws, dryRun, show, state }: DeployContext, target: DeployTarget): Promise<void> {
