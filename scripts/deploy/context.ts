@@ -19,6 +19,8 @@ export interface DeployState {
   taskRoleArn?: string;
   /** step "task-role": the container definition's `secrets`; undefined without `secrets` */
   containerSecrets?: Array<{ name: string; valueFrom: string }>;
+  /** step "task-role": the execution role's access to secrets changed, so tasks must start again to read them */
+  secretsAccessChanged?: boolean;
   securityGroupId?: string;
   taskDefinitionArn?: string;
   servicePlan?: Plan<any, any>;

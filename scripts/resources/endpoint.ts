@@ -49,7 +49,7 @@ export function coversEveryone(svc: ResolvedService): boolean {
 }
 
 /**
- * Step 9: each running task's public IP, called until it answers. Returns the URLs that answered.
+ * Step 11: each running task's public IP, called until it answers. Returns the URLs that answered.
  * No answer fails the step when the port is open to everyone; with narrower CIDRs this machine
  * may simply not be let in, so that is only said.
  */

@@ -148,14 +148,14 @@ describe('a forced new deployment', () => {
 
   test('turns an unchanged service into an update the rollout waits for; a dry run writes nothing', async () => {
     const lines: string[] = [];
-    const plan = await forceNewDeployment(aws, unchanged, true, (l) => lines.push(l));
+    const plan = await forceNewDeployment(aws, unchanged, { dryRun: true, log: (l) => lines.push(l), why: 'FORCE_NEW_DEPLOYMENT=1' });
     assert.equal(plan.action, 'update');
     assert.deepEqual(plan.changes, [{ path: 'forceNewDeployment', to: true }]);
-    assert.match(lines.join('\n'), /would force a new deployment/);
+    assert.match(lines.join('\n'), /would force a new deployment \(FORCE_NEW_DEPLOYMENT=1\)/);
   });
 
   test('is not needed when the deploy registers a new task definition', async () => {
     const moving = { ...unchanged, action: 'update' as const, changes: [{ path: 'taskDefinition', from: 'a', to: 'b' }] };
-    assert.equal(await forceNewDeployment(aws, moving, false, () => {}), moving);
+    assert.equal(await forceNewDeployment(aws, moving, { dryRun: false, log: () => {}, why: 'FORCE_NEW_DEPLOYMENT=1' }), moving);
   });
 });

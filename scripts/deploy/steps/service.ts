@@ -17,7 +17,9 @@ export const service: Step = {
     const plan = planService(await findService(aws, svc), desired);
     show(plan, [`${svc.count} × ${shortTd(taskDefinition)} on Fargate, public IP ${svc.network.publicIp ? 'on' : 'off'}, circuit breaker${svc.deployment.rollback ? ' with rollback' : ''}`]);
     if (!dryRun) await applyService(aws, plan, log);
-    state.servicePlan = forceNewDeployment ? await redeploy(aws, plan, dryRun, log) : plan;
+    // tasks read secrets when they start: new access (a KMS key, a fixed policy) needs new tasks
+    const force = forceNewDeployment ? 'FORCE_NEW_DEPLOYMENT=1' : state.secretsAccessChanged ? "the execution role's access to the secrets changed" : undefined;
+    state.servicePlan = force ? await redeploy(aws, plan, { dryRun, log, why: force }) : plan;
     // a no-op run has no news: older events (allowing 1s of clock skew) are history
     state.serviceDoneAt = new Date(Date.now() + 1000);
   },

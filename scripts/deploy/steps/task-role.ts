@@ -52,4 +52,5 @@ async function convergeSecretsAccess({ svc, aws, dryRun, show, state }: DeployCo
   const plan = planRolePolicy('IAM execution role policy', where, await findRolePolicy(aws, where), secretsPolicy(svc, target));
   show(plan, [`lets ECS read ${state.containerSecrets.map((s) => s.name).join(', ')} at task start (values are never read by the tool)`]);
   if (!dryRun) await applyRolePolicy(aws, plan);
+  state.secretsAccessChanged = plan.action !== 'unchanged';
 }
