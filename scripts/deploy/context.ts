@@ -2,6 +2,7 @@ import type { Aws, CallerIdentity } from '../lib/aws.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import type { ImageResult } from '../resources/image.ts';
 import type { Network } from '../resources/network.ts';
+import type { LiveService } from '../resources/service.ts';
 import type { Log, SummaryRow } from '../resources/output.ts';
 import type { Plan } from '../resources/types.ts';
 
@@ -23,6 +24,8 @@ export interface DeployState {
   secretsAccessChanged?: boolean;
   securityGroupId?: string;
   taskDefinitionArn?: string;
+  /** the service as step "task-definition" read it (null: there is none yet) */
+  liveService?: LiveService | null;
   servicePlan?: Plan<any, any>;
   /** when step "service" started: rollout events from then on are news */
   serviceStartedAt?: Date;

@@ -12,6 +12,8 @@ import type { ResolvedService, SecretRef } from '../manifest/types.ts';
  * AccessDeniedException: …` — the ARN of one parameter or secret, never which variable it was for.
  * These map the text back to the manifest's names.
  */
+/** A stopped reason about reading the container's secrets (not the image pull or registry auth). */
+export const SECRET_STOP = /unable to retrieve secrets? from (ssm|asm)/;
 const SSM = /unable to retrieve secrets from ssm: .*?: (.*)$/;
 const ASM_FETCH = /unable to retrieve secret from asm: .*?failed to fetch secret (\S+) from secrets manager: (.*)$/;
 const ASM_JSON_KEY = /unable to retrieve secret from asm: .*did not contain json key (\S+)/;

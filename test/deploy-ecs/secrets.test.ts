@@ -125,7 +125,8 @@ test('a secret encrypted with a key the execution role may not use ends the roll
   const key = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0b1c2d3e-1111-2222-3333-444455556666`;
   const secret = fake.secretsManager.put(`${name}/token`, 'kms-value', { kmsKeyId: key });
   const base = locationManifest(name, { secrets: { TOKEN: secret.ARN }, deployment: { timeout: '1m', rollback: false } });
-  const failed = await runDeploy(fake, writeManifest(base));
+  // the policy is new in this deploy: the wait first allows for IAM propagation (shortened here)
+  const failed = await runDeploy(fake, writeManifest(base), { L2F_ROLE_GRACE_MS: '1500' });
   assert.equal(failed.code, 1, output(failed));
   assert.match(failed.stderr, /secrets the tasks could not read:\n\s+TOKEN ← arn:aws:secretsmanager:\S+: the secret is encrypted with a KMS key the execution role \S+-exec may not kms:Decrypt — name the key's ARN in secretsKmsKey/);
   assert.equal(failed.stderr.includes('kms-value'), false);

@@ -14,7 +14,8 @@ export const service: Step = {
       subnets: need(state.network, 'the network').subnets.map((s) => s.id),
       securityGroupId: need(state.securityGroupId, 'the security group'),
     });
-    const plan = planService(await findService(aws, svc), desired);
+    const live = state.liveService === undefined ? await findService(aws, svc) : (state.liveService ?? undefined);
+    const plan = planService(live, desired);
     show(plan, [`${svc.count} × ${shortTd(taskDefinition)} on Fargate, public IP ${svc.network.publicIp ? 'on' : 'off'}, circuit breaker${svc.deployment.rollback ? ' with rollback' : ''}`]);
     if (!dryRun) await applyService(aws, plan, log);
     // tasks read secrets when they start: new access (a KMS key, a fixed policy) needs new tasks
