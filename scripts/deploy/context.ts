@@ -20,6 +20,12 @@ export interface DeployState {
   lifecyclePolicy?: string;
   image?: ImageResult;
   executionRoleArn?: string;
+  /** step "task-role": the role the task's code runs with; undefined without `taskRole` */
+  taskRoleArn?: string;
+  /** step "task-role": the container definition's `secrets`; undefined without `secrets` */
+  containerSecrets?: Array<{ name: string; valueFrom: string }>;
+  /** step "task-role": the execution role's access to secrets changed, so tasks must start again to read them */
+  secretsAccessChanged?: boolean;
   securityGroupId?: string;
   taskDefinitionArn?: string;
   /** the service as step "task-definition" read it (null: there is none yet) */
@@ -40,6 +46,8 @@ export interface DeployContext {
   svc: ResolvedService;
   aws: Aws;
   dryRun: boolean;
+  /** FORCE_NEW_DEPLOYMENT=1 (`make redeploy`): new tasks even when nothing changed, to read rotated secrets */
+  forceNewDeployment?: boolean;
   log: Log;
   state: DeployState;
   rows: SummaryRow[];

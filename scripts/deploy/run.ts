@@ -14,6 +14,7 @@ export interface DeployOptions {
   dryRun: boolean;
   /** ADOPT=1: same-named resources without the tool's tags are taken over instead of refused */
   adopt?: boolean;
+  forceNewDeployment?: boolean;
   /** L2F_STOP_AFTER_STEP: end (exit 0) right after this step (its number or id), as if interrupted */
   stopAfterStep?: number | string;
   log?: Log;
@@ -34,6 +35,7 @@ export async function deploy(svc: ResolvedService, opts: DeployOptions): Promise
     svc,
     aws,
     dryRun: opts.dryRun,
+    forceNewDeployment: opts.forceNewDeployment,
     log: opts.log ?? ((l) => console.log(l)),
     state: { urls: [] },
     rows: [],

@@ -57,7 +57,7 @@ export interface EndpointReport {
 }
 
 /**
- * Step 9: each running task's public IP, called until it answers. A deploy that asked for tasks
+ * Step "endpoint": each running task's public IP, called until it answers. A deploy that asked for tasks
  * and ends with none that answers is a failure, whatever the reason (no running task, no public
  * IP, no answer: with narrower CIDRs this machine may simply not be let in, which is said too);
  * so is a task that does not answer when the port is open to everyone.

@@ -35,6 +35,10 @@ export interface TaskDefinitionInputs {
   image: string;
   executionRoleArn: string;
   region: string;
+  /** the task role (`taskRole`): what the application's code runs with */
+  taskRoleArn?: string;
+  /** the container's `secrets` (name → valueFrom ARN), read by ECS at task start */
+  secrets?: Array<{ name: string; valueFrom: string }>;
 }
 
 /** The latest ACTIVE revision of the family (or, given `taskDefinition`, that revision). */
@@ -93,6 +97,7 @@ export function desiredTaskDefinition(svc: ResolvedService, inputs: TaskDefiniti
     // an init process (PID 1) forwards SIGTERM to the app so it can drain when ECS stops the task
     linuxParameters: { initProcessEnabled: true },
   };
+  if (inputs.secrets?.length) container.secrets = inputs.secrets;
   if (hc && command) {
     container.healthCheck = { command, interval: hc.interval, timeout: hc.timeout, retries: hc.retries, startPeriod: hc.startPeriod };
   }
@@ -105,6 +110,7 @@ export function desiredTaskDefinition(svc: ResolvedService, inputs: TaskDefiniti
       memory: String(svc.memory),
       runtimePlatform: { ...RUNTIME_PLATFORM[svc.platform] },
       executionRoleArn: inputs.executionRoleArn,
+      ...(inputs.taskRoleArn ? { taskRoleArn: inputs.taskRoleArn } : {}),
       containerDefinitions: [container],
     },
     tags: tagsFor(svc),
@@ -150,6 +156,7 @@ function normalizeContainer(c: ContainerDefinition): Record<string, unknown> {
     .map((p) => ({ ...p, hostPort: p.hostPort ?? p.containerPort, protocol: p.protocol ?? 'tcp' }))
     .sort((a, b) => (a.containerPort ?? 0) - (b.containerPort ?? 0));
   out.environment = [...(c.environment ?? [])].sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  out.secrets = [...(c.secrets ?? [])].sort((a, b) => String(a.name).localeCompare(String(b.name)));
   if (c.healthCheck) {
     const hc: Record<string, unknown> = { ...HEALTH_DEFAULTS, ...dropUndefined(c.healthCheck) };
     if (hc.startPeriod === 0) delete hc.startPeriod;

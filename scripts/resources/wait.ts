@@ -4,6 +4,7 @@ import type { Aws } from '../lib/aws.ts';
 import { ToolError, message } from '../lib/errors.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { sleep } from './retry.ts';
+import { SECRET_STOP, explainSecretFailure } from './secret-failure.ts';
 import { describeStoppedTasks } from './tasks.ts';
 
 export interface WaitOptions {
@@ -13,7 +14,9 @@ export interface WaitOptions {
   timeoutSeconds: number;
   pollMs?: number;
   log: (line: string) => void;
-  /** a description read moments ago (an unchanged service's, from step 7): the first poll uses it */
+  /** the execution role's secrets policy was not changed by this deploy: a secret it refuses is refused for good */
+  secretsAccessSettled?: boolean;
+  /** a description read moments ago (an unchanged service's, from step 8): the first poll uses it */
   current?: Service;
 }
 
@@ -120,7 +123,7 @@ export async function waitForRollout(aws: Aws, svc: ResolvedService, opts: WaitO
   for (let polls = 1; ; polls++) {
     const service = current ?? (await aws.ecs.send(new DescribeServicesCommand({ cluster: svc.names.cluster, services: [svc.names.service] }))).services?.[0];
     current = undefined;
-    if (!service) throw new ToolError(message('step 8 (wait)', `the service ${svc.names.service} disappeared`, 'deploy again'));
+    if (!service) throw new ToolError(message('step 9 (wait)', `the service ${svc.names.service} disappeared`, 'deploy again'));
     const verdict = judge(service, opts.taskDefinitionArn);
     const d = verdict.deployment;
     // news: from the deployment's own createdAt (AWS's clock), else from when the step began
@@ -139,7 +142,8 @@ export async function waitForRollout(aws: Aws, svc: ResolvedService, opts: WaitO
       if ((d.failedTasks ?? 0) > lastFailed && verdict.state === 'pending') {
         lastFailed = d.failedTasks ?? 0;
         const stops = await describeStoppedTasks(aws, svc, opts.taskDefinitionArn, 1).catch(() => []);
-        if (stops.some((l) => ROLE_STOP.test(l))) roleTrouble = true;
+        // a secret refused under a policy this deploy did not change is no propagation delay
+        if (stops.some((l) => ROLE_STOP.test(l) && !(opts.secretsAccessSettled && SECRET_STOP.test(l)))) roleTrouble = true;
       }
     }
     if (roleTrouble) {
@@ -181,7 +185,18 @@ const FIX = 'fix the image, its port or its health check and deploy again; `make
 async function failure(aws: Aws, svc: ResolvedService, taskDefinitionArn: string, why: string, fix = FIX): Promise<ToolError> {
   const details = await describeStoppedTasks(aws, svc, taskDefinitionArn).catch((err: Error) => [`(could not read the stopped tasks: ${err.name})`]);
   const body = details.length > 0 ? `\n  stopped tasks:\n${details.map((l) => `    ${l}`).join('\n')}\n` : ' (no stopped tasks found) ';
-  return new ToolError(message(`step 8 (wait)`, `${why}${body}`, fix));
+  const secrets = secretLines(details, svc);
+  if (secrets.length) {
+    const list = `\n  secrets the tasks could not read:\n${secrets.map((l) => `    ${l}`).join('\n')}\n`;
+    return new ToolError(message(`step 9 (wait)`, `${why}${body}${list}`, 'fix what each secret line says and deploy again (secrets are read only when a task starts)'));
+  }
+  return new ToolError(message(`step 9 (wait)`, `${why}${body}`, fix));
+}
+
+/** The secrets named by the stopped tasks' reasons (`task <id>: <reason> — <exits>`), each once. */
+function secretLines(details: string[], svc: ResolvedService): string[] {
+  const reasons = details.map((l) => /^task \S+: (.*?)(?: — .*)?$/.exec(l)?.[1]).filter((r): r is string => !!r);
+  return [...new Set(reasons.flatMap((r) => explainSecretFailure(r, svc).map((f) => f.line)))];
 }
 
 export function shortTd(arn: string | undefined): string {

@@ -246,7 +246,7 @@ test('a deploy that asked for tasks and ends with no endpoint that answers is a 
 test('the summary says which endpoint check did not pass and the run exits 1', async () => {
   const lines: string[] = [];
   const ctx = { svc: service(), aws: stubAws({}), dryRun: false, log: (l: string) => lines.push(l), rows: [], timings: [], started: performance.now(), state: { urls: [], endpoint: { urls: [], failure: 'http://1.2.3.4:3000/ did not answer (ETIMEDOUT)' } }, show: () => {} };
-  await assert.rejects(summary.run(ctx as never), (err: Error) => err.name === 'ToolError' && /step 9 \(endpoint\): the deploy asked for 1 task\(s\) and the endpoint check did not pass: http:\/\/1\.2\.3\.4:3000\/ did not answer/.test(err.message));
+  await assert.rejects(summary.run(ctx as never), (err: Error) => err.name === 'ToolError' && /deploy-ecs \(endpoint\): the deploy asked for 1 task\(s\) and the endpoint check did not pass: http:\/\/1\.2\.3\.4:3000\/ did not answer/.test(err.message));
   assert.ok(lines.some((l) => /endpoint check FAILED: http:\/\/1\.2\.3\.4:3000\//.test(l)), lines.join('\n'));
 });
 

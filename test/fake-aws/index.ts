@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { AwsError, hex } from './common.ts';
 import { CloudFormation } from './cloudformation.ts';
+import { CloudWatch } from './cloudwatch.ts';
 import { Ec2 } from './ec2.ts';
 import { Ecr } from './ecr.ts';
 import { Credentials, CREDENTIALS_PATH, accessKeyOf } from './credentials.ts';
@@ -11,6 +12,7 @@ import { Iam } from './iam.ts';
 import { LAMBDA_CODE_PATH, Lambda } from './lambda.ts';
 import { DEFAULT_KNOBS, type Knobs } from './knobs.ts';
 import { Logs } from './logs.ts';
+import { Pricing } from './pricing.ts';
 import { Registry, type RegistryOptions } from './registry.ts';
 import { DockerRunner, ProcessRunner, type TaskCommand } from './runner.ts';
 import { Scheduler } from './scheduler.ts';
@@ -70,6 +72,8 @@ export class FakeAws {
   readonly logs = new Logs();
   readonly ec2 = new Ec2();
   readonly cfn = new CloudFormation();
+  readonly cloudwatch = new CloudWatch();
+  readonly pricing = new Pricing();
   readonly ssm = new Ssm();
   readonly secretsManager = new SecretsManager();
   readonly credentials = new Credentials(this.iam);
@@ -100,6 +104,8 @@ export class FakeAws {
       ecr: this.ecr.service(),
       ec2: this.ec2.service(),
       ecs: this.ecs.service(),
+      monitoring: this.cloudwatch.service(),
+      pricing: this.pricing.service(),
       ssm: this.ssm.service(),
       secretsmanager: this.secretsManager.service(),
       lambda: this.lambda.service(),

@@ -19,7 +19,7 @@ export const summary: Step = {
     const failure = state.endpoint?.failure;
     if (failure) {
       log(`    endpoint check FAILED: ${failure}`);
-      throw new ToolError(message('step 9 (endpoint)', `the deploy asked for ${svc.count} task(s) and the endpoint check did not pass: ${failure}`, 'check the task logs (`make logs`), that the container listens on PORT, and network.allowedCidrs'));
+      throw new ToolError(message('deploy-ecs (endpoint)', `the deploy asked for ${svc.count} task(s) and the endpoint check did not pass: ${failure}`, 'check the task logs (`make logs`), that the container listens on PORT, and network.allowedCidrs'));
     }
   },
 };

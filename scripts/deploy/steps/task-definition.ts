@@ -21,7 +21,8 @@ export const taskDefinition: Step = {
     const desiredFor = (live: LiveTaskDefinition | undefined) => {
       // the tag of a dirty tree comes from the built image: plan as if its content did not change
       const liveImage = live?.doc.containerDefinitions?.find((c) => c.name === svc.names.container)?.image;
-      return desiredTaskDefinition(svc, { image: rebuilt && liveImage ? liveImage : image.image, executionRoleArn, region: aws.region });
+      const inputs = { executionRoleArn, region: aws.region, taskRoleArn: state.taskRoleArn, secrets: state.containerSecrets };
+      return desiredTaskDefinition(svc, { ...inputs, image: rebuilt && liveImage ? liveImage : image.image });
     };
     const { plan, running } = await planAgainstRunning(aws, svc, state.liveService?.raw.taskDefinition, desiredFor);
     await protectImagesInUse({ svc, aws, dryRun, log, state }, running);
