@@ -95,7 +95,8 @@ export async function applyRole(aws: Aws, plan: RolePlan): Promise<{ arn: string
       new CreateRoleCommand({
         RoleName: d.name,
         AssumeRolePolicyDocument: JSON.stringify(d.trustPolicy),
-        Description: 'ECS task execution role (pull the image, write logs) — managed by lambda2fargate',
+        // IAM role descriptions allow only tab, newline and Latin-1 text (API_CreateRole): no em dash.
+        Description: 'ECS task execution role (pull the image, write logs) - managed by lambda2fargate',
         Tags: toKeyValue(d.tags),
       }),
     );

@@ -103,7 +103,8 @@ export function desiredSecurityGroup(svc: ResolvedService, vpcId: string): Desir
   return {
     name: svc.names.securityGroup,
     vpcId,
-    description: `${svc.name} (${svc.environment}): port ${port} from the manifest's CIDRs — managed by lambda2fargate`,
+    // EC2 allows only a-zA-Z0-9, spaces and ._-:/()#,@[]+=&;{}!$* here (API_CreateSecurityGroup).
+    description: `${svc.name} (${svc.environment}): port ${port} from the manifest CIDRs - managed by lambda2fargate`,
     ingress: [...new Set(svc.network.allowedCidrs)].map((cidr) => ({
       protocol: 'tcp',
       fromPort: port,
