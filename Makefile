@@ -19,13 +19,29 @@ CONNECTIONS ?=
 BENCH_REPORT ?=
 LOCAL_PORT ?=
 LAMBDA_PORT ?=
+FUNCTION ?=
+CODE ?=
+FORCE ?=
+# make cost
+DAYS ?=
+RPS ?=
+PEAK_RPS ?=
+DURATION_MS ?=
+MEMORY_MB ?=
+ARCH ?=
+RPS_PER_TASK ?=
+OFFLINE ?=
+FREE_TIER ?=
+CHART ?=
 export ENV MANIFEST DRY_RUN YES OUTPUT FOLLOW SINCE LAMBDA NO_DOCKER DURATION CONNECTIONS BENCH_REPORT LOCAL_PORT LAMBDA_PORT
+export FUNCTION CODE FORCE
+export DAYS RPS PEAK_RPS DURATION_MS MEMORY_MB ARCH RPS_PER_TASK OFFLINE FREE_TIER CHART
 
 NODE ?= node
 RUN := $(NODE) --import tsx
 DEPS := node_modules/.installed
 
-.PHONY: help install deploy-lambda deploy-ecs plan diff validate status logs clean local bench test test-unit test-docker typecheck node-check
+.PHONY: help install init deploy-lambda deploy-ecs plan diff validate status logs clean local bench cost test test-unit test-docker typecheck node-check
 
 help: ## List the targets and their options
 	@echo "lambda2fargate — make <target> [ENV=<environment>] [MANIFEST=<file>] [DRY_RUN=1] [YES=1]"
@@ -44,6 +60,9 @@ $(DEPS): package.json package-lock.json | node-check
 	@touch $@
 
 install: $(DEPS) ## Install the project's dependencies (every target does this itself when needed)
+
+init: $(DEPS) ## Write the manifests from a deployed Lambda function: FUNCTION=<name or ARN> [ENV, CODE=1 (its code too), FORCE=1, OUTPUT=json, MANIFEST]
+	@$(RUN) scripts/init.ts
 
 local: $(DEPS) ## Run both halves on this machine, no AWS account needed [NO_DOCKER=1, LOCAL_PORT, LAMBDA_PORT]
 	@$(RUN) scripts/local.ts
@@ -73,6 +92,9 @@ clean: $(DEPS) ## Delete everything the tool created for the environment [ENV, Y
 
 bench: $(DEPS) ## Measure throughput, latency, image size, cold start and deploy calls; writes bench/REPORT.md [DURATION=10, CONNECTIONS=50, BENCH_REPORT]
 	@$(RUN) scripts/bench.ts
+
+cost: $(DEPS) ## Is Fargate cheaper than Lambda for the function's real traffic? Table, break-even, SVG chart [DAYS=14, FUNCTION, RPS, PEAK_RPS, DURATION_MS, MEMORY_MB, ARCH, RPS_PER_TASK, OFFLINE=1, FREE_TIER=1, CHART=cost.svg, OUTPUT=json]
+	@$(RUN) scripts/cost.ts
 
 typecheck: $(DEPS) ## Type-check every TypeScript file (strict)
 	@npx tsc --noEmit -p tsconfig.json

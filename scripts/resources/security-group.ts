@@ -12,6 +12,8 @@ import type { Aws } from '../lib/aws.ts';
 import { isAwsError } from '../lib/errors.ts';
 import { fromKeyValue, isOwned, toKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
+import type { Log } from './output.ts';
+import { TRANSIENT, retryTransient } from './retry.ts';
 import { alreadyGone, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
 import type { FieldChange, Found, Plan, Result } from './types.ts';
 import { eniLimits, poll, seconds } from './wait.ts';
@@ -22,7 +24,8 @@ export interface IngressRule {
   protocol: string;
   fromPort?: number;
   toPort?: number;
-  source: { kind: 'cidr' | 'cidrV6' | 'group' | 'prefixList'; value: string };
+  /** a group in another account carries its `userId` (and a peered VPC's connection): a revoke must name them */
+  source: { kind: 'cidr' | 'cidrV6' | 'group' | 'prefixList'; value: string; userId?: string; peering?: string };
   description?: string;
 }
 
@@ -77,7 +80,11 @@ export function flattenPermission(p: IpPermission): IngressRule[] {
   return [
     ...(p.IpRanges ?? []).map((r) => ({ ...base, source: { kind: 'cidr' as const, value: r.CidrIp ?? '' }, description: r.Description })),
     ...(p.Ipv6Ranges ?? []).map((r) => ({ ...base, source: { kind: 'cidrV6' as const, value: r.CidrIpv6 ?? '' }, description: r.Description })),
-    ...(p.UserIdGroupPairs ?? []).map((r) => ({ ...base, source: { kind: 'group' as const, value: r.GroupId ?? '' }, description: r.Description })),
+    ...(p.UserIdGroupPairs ?? []).map((r) => ({
+      ...base,
+      source: { kind: 'group' as const, value: r.GroupId ?? '', ...(r.UserId ? { userId: r.UserId } : {}), ...(r.VpcPeeringConnectionId ? { peering: r.VpcPeeringConnectionId } : {}) },
+      description: r.Description,
+    })),
     ...(p.PrefixListIds ?? []).map((r) => ({ ...base, source: { kind: 'prefixList' as const, value: r.PrefixListId ?? '' }, description: r.Description })),
   ];
 }
@@ -103,8 +110,8 @@ export function desiredSecurityGroup(svc: ResolvedService, vpcId: string): Desir
   return {
     name: svc.names.securityGroup,
     vpcId,
-    // EC2 allows only a-zA-Z0-9, spaces and ._-:/()#,@[]+=&;{}!$* here (API_CreateSecurityGroup).
-    description: `${svc.name} (${svc.environment}): port ${port} from the manifest CIDRs - managed by lambda2fargate`,
+    // EC2 CreateSecurityGroup: ASCII letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* only, at most 255
+    description: `${svc.name} (${svc.environment}) port ${port} from manifest CIDRs - managed by lambda2fargate`,
     ingress: [...new Set(svc.network.allowedCidrs)].map((cidr) => ({
       protocol: 'tcp',
       fromPort: port,
@@ -138,13 +145,16 @@ export function toPermission(r: IngressRule, withDescription = true): IpPermissi
   }
   if (r.source.kind === 'cidr') p.IpRanges = [{ CidrIp: r.source.value, ...description }];
   if (r.source.kind === 'cidrV6') p.Ipv6Ranges = [{ CidrIpv6: r.source.value, ...description }];
-  if (r.source.kind === 'group') p.UserIdGroupPairs = [{ GroupId: r.source.value }];
+  if (r.source.kind === 'group') {
+    const { userId, peering } = r.source;
+    p.UserIdGroupPairs = [{ GroupId: r.source.value, ...(userId ? { UserId: userId } : {}), ...(peering ? { VpcPeeringConnectionId: peering } : {}) }];
+  }
   if (r.source.kind === 'prefixList') p.PrefixListIds = [{ PrefixListId: r.source.value }];
   return p;
 }
 
 /** Returns the group id. Hand-added rules are revoked (the plan lists each one, and the step prints them). */
-export async function applySecurityGroup(aws: Aws, plan: SecurityGroupPlan): Promise<string> {
+export async function applySecurityGroup(aws: Aws, plan: SecurityGroupPlan, log?: Log): Promise<string> {
   const d = plan.desired;
   let id = plan.live?.id ?? '';
   if (plan.action === 'create') {
@@ -165,7 +175,8 @@ export async function applySecurityGroup(aws: Aws, plan: SecurityGroupPlan): Pro
     await aws.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: plan.revoke.map((r) => toPermission(r, false)) }));
   }
   if (plan.authorize.length > 0) {
-    await aws.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: plan.authorize.map((r) => toPermission(r)) }));
+    const authorize = () => aws.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: plan.authorize.map((r) => toPermission(r)) }));
+    await (plan.action === 'create' ? retryTransient('AuthorizeSecurityGroupIngress', [TRANSIENT.groupNotFound], authorize, log) : authorize());
   }
   return id;
 }

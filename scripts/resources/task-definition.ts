@@ -10,7 +10,6 @@ import { isAwsError } from '../lib/errors.ts';
 import { fromKeyValue, toLowerKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { diffValues, dropEmpty, sortKeys, stableJson } from './diff.ts';
-import { retryWhileRoleNotReady } from './retry.ts';
 import { alreadyGone, makePlan, tagsFor } from './types.ts';
 import type { Found, Plan, Result } from './types.ts';
 
@@ -38,10 +37,10 @@ export interface TaskDefinitionInputs {
   region: string;
 }
 
-/** The latest ACTIVE revision of the family. */
-export async function findTaskDefinition(aws: Aws, svc: ResolvedService): Promise<LiveTaskDefinition | undefined> {
+/** The latest ACTIVE revision of the family (or, given `taskDefinition`, that revision). */
+export async function findTaskDefinition(aws: Aws, svc: ResolvedService, taskDefinition: string = svc.names.family): Promise<LiveTaskDefinition | undefined> {
   try {
-    const out = await aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: svc.names.family, include: ['TAGS'] }));
+    const out = await aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition, include: ['TAGS'] }));
     const td = out.taskDefinition;
     if (!td?.taskDefinitionArn || td.status === 'INACTIVE') return undefined;
     return { arn: td.taskDefinitionArn, revision: td.revision ?? 0, doc: td, tags: fromKeyValue(out.tags) };
@@ -176,14 +175,31 @@ export function planTaskDefinition(live: LiveTaskDefinition | undefined, desired
   return makePlan('task definition', `${name}:${live.revision}`, live, desired, changes);
 }
 
+/**
+ * "Unchanged" is judged first against the revision the service runs: after a circuit-breaker
+ * rollback the family's latest ACTIVE revision is the failed one (DescribeTaskDefinition by family
+ * returns the latest ACTIVE), and planning against it would register a copy of the running one and
+ * roll the tasks (kayac/ecspresso#218 made the same change). Otherwise the latest is the base.
+ */
+export async function planAgainstRunning(
+  aws: Aws,
+  svc: ResolvedService,
+  runningArn: string | undefined,
+  desired: (live: LiveTaskDefinition | undefined) => DesiredTaskDefinition,
+): Promise<TaskDefinitionPlan> {
+  if (runningArn && familyOf(runningArn) === svc.names.family) {
+    const running = await findTaskDefinition(aws, svc, runningArn);
+    const plan = planTaskDefinition(running, desired(running));
+    if (plan.action === 'unchanged') return plan;
+  }
+  const latest = await findTaskDefinition(aws, svc);
+  return planTaskDefinition(latest, desired(latest));
+}
+
 /** Registers a new revision when the plan says so; returns the ARN the service should run. */
-export async function applyTaskDefinition(aws: Aws, plan: TaskDefinitionPlan, log?: (line: string) => void): Promise<string> {
+export async function applyTaskDefinition(aws: Aws, plan: TaskDefinitionPlan): Promise<string> {
   if (plan.action === 'unchanged') return plan.live!.arn;
-  const out = await retryWhileRoleNotReady(
-    'RegisterTaskDefinition',
-    () => aws.ecs.send(new RegisterTaskDefinitionCommand({ ...plan.desired.doc, tags: toLowerKeyValue(plan.desired.tags) })),
-    log,
-  );
+  const out = await aws.ecs.send(new RegisterTaskDefinitionCommand({ ...plan.desired.doc, tags: toLowerKeyValue(plan.desired.tags) }));
   return out.taskDefinition?.taskDefinitionArn ?? '';
 }
 
