@@ -9,6 +9,7 @@ ENV ?=
 MANIFEST ?=
 DRY_RUN ?=
 YES ?=
+ADOPT ?=
 OUTPUT ?=
 FOLLOW ?=
 SINCE ?=
@@ -33,7 +34,7 @@ RPS_PER_TASK ?=
 OFFLINE ?=
 FREE_TIER ?=
 CHART ?=
-export ENV MANIFEST DRY_RUN YES OUTPUT FOLLOW SINCE LAMBDA NO_DOCKER DURATION CONNECTIONS BENCH_REPORT LOCAL_PORT LAMBDA_PORT
+export ENV MANIFEST DRY_RUN YES ADOPT OUTPUT FOLLOW SINCE LAMBDA NO_DOCKER DURATION CONNECTIONS BENCH_REPORT LOCAL_PORT LAMBDA_PORT
 export FUNCTION CODE FORCE
 export DAYS RPS PEAK_RPS DURATION_MS MEMORY_MB ARCH RPS_PER_TASK OFFLINE FREE_TIER CHART
 # make deploy-ecs / redeploy, make local
@@ -74,7 +75,7 @@ local: $(DEPS) ## Run both halves on this machine, no AWS account needed [NO_DOC
 deploy-lambda: $(DEPS) ## Build and deploy the Lambda + Function URL with SAM, then call it [ENV, DRY_RUN]
 	@$(RUN) scripts/deploy-lambda.ts
 
-deploy-ecs: $(DEPS) ## Build, push and deploy the public Fargate service, then call it [ENV, MANIFEST, DRY_RUN, FORCE_NEW_DEPLOYMENT=1]
+deploy-ecs: $(DEPS) ## Build, push and deploy the public Fargate service, then call it [ENV, MANIFEST, DRY_RUN, FORCE_NEW_DEPLOYMENT=1, ADOPT=1]
 	@$(RUN) scripts/deploy-ecs.ts
 
 redeploy: $(DEPS) ## deploy-ecs that also replaces the tasks when nothing changed, so they read rotated secrets [ENV, MANIFEST, DRY_RUN]

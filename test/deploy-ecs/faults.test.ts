@@ -96,7 +96,7 @@ test('an error that does not go away ends the bounded retries with exit 1 naming
   const r = await runDeploy(fake, writeManifest(locationManifest(name)), { L2F_RETRY_SCALE: '0.001' });
   fake.clearFaults();
   assert.equal(r.code, 1, output(r));
-  assert.match(r.stderr, /step 6 \(cluster and task definition\): InvalidParameterException: Unable to assume the service linked role/);
+  assert.match(r.stderr, /step 7 \(cluster and task definition\): InvalidParameterException: Unable to assume the service linked role/);
   assert.equal(fake.requests.slice(mark).filter((x) => x.operation === 'CreateCluster').length, 12, 'one call and 11 bounded retries');
 });
 
