@@ -107,8 +107,15 @@ cost: $(DEPS) ## Is Fargate cheaper than Lambda for the function's real traffic?
 typecheck: $(DEPS) ## Type-check every TypeScript file (strict)
 	@npx tsc --noEmit -p tsconfig.json
 
-test: $(DEPS) typecheck ## Run every test tier (unit, real sockets, Docker, end to end)
-	@$(NODE) --import tsx --test --test-concurrency=2 --test-timeout=600000 'test/**/*.test.ts'
+# Every fake AWS a test starts records the requests it refused (AWS's rules) under one folder; the
+# last test (test/fake-aws/violations.final.ts) fails if any of them was not sent on purpose.
+CHECKED_RUN = dir=$$(mktemp -d); status=0; \
+	L2F_FAKE_AWS_VIOLATIONS=$$dir $(1) || status=$$?; \
+	L2F_FAKE_AWS_VIOLATIONS=$$dir $(NODE) --import tsx --test test/fake-aws/violations.final.ts || status=1; \
+	rm -rf $$dir; exit $$status
 
-test-unit: $(DEPS) ## Run only the tests that need no Docker (Docker tests report as skipped)
-	@L2F_NO_DOCKER=1 $(NODE) --import tsx --test --test-concurrency=2 'test/**/*.test.ts'
+test: $(DEPS) typecheck ## Run every test tier (unit, real sockets, Docker, end to end), then check no request broke AWS's rules
+	@$(call CHECKED_RUN,$(NODE) --import tsx --test --test-concurrency=2 --test-timeout=600000 'test/**/*.test.ts')
+
+test-unit: $(DEPS) ## Run only the tests that need no Docker (Docker tests report as skipped), then the same check
+	@$(call CHECKED_RUN,L2F_NO_DOCKER=1 $(NODE) --import tsx --test --test-concurrency=2 'test/**/*.test.ts')
