@@ -65,10 +65,10 @@ export function functionUrlListener(handler: FunctionUrlHandler, opts: ListenerO
   const logLine = log ?? ((line: RequestLogLine) => writeLine(requestLogText(line)));
   const logRequest: LogRequest = (req, requestId, status, started) =>
     logLine({ time: isoTime(Date.now()), level: 'info', requestId, method: req.method ?? 'GET', path: pathOf(req.url ?? '/'), status, durationMs: since(started) });
-  const answer = async (req: IncomingMessage, res: ServerResponse, requestId: string, started: number, body: Buffer): Promise<void> => {
-    const response = await invokeAs(handler, adapterRequest(req, body, trustProxy === 'alb'), requestId, invokeOptions);
-    send(res, response, requestId, state?.closing ?? false, () => logRequest(req, requestId, response.statusCode, started), () => logRequest(req, requestId, 499, started));
-  };
+  const answer = (req: IncomingMessage, res: ServerResponse, requestId: string, started: number, body: Buffer): Promise<void> =>
+    invokeAs(handler, adapterRequest(req, body, trustProxy === 'alb'), requestId, invokeOptions).then((response) => {
+      logRequest(req, requestId, send(res, response, requestId, state?.closing ?? false) ? response.statusCode : 499, started);
+    });
   return (req, res) => {
     const started = performance.now();
     const requestId = newRequestId();
@@ -81,7 +81,7 @@ export function functionUrlListener(handler: FunctionUrlHandler, opts: ListenerO
     void readBody(req, length).then((body) => {
       if (body === 'aborted') return logRequest(req, requestId, 499, started);
       // the client may still be sending; don't read megabytes more on a keep-alive connection
-      if (body === 'too large') return send(res, payloadTooLarge(), requestId, true, () => logRequest(req, requestId, 413, started), () => logRequest(req, requestId, 499, started));
+      if (body === 'too large') return logRequest(req, requestId, send(res, payloadTooLarge(), requestId, true) ? 413 : 499, started);
       return answer(req, res, requestId, started, body);
     });
   };
@@ -175,15 +175,16 @@ async function readBody(req: IncomingMessage, length: number): Promise<Buffer | 
   return Buffer.concat(chunks, size);
 }
 
-function send(res: ServerResponse, response: AdapterResponse, requestId: string, closeConnection: boolean, sent: () => void, gone: () => void): void {
-  if (res.headersSent || res.destroyed) return gone();
+/** Writes the response; false when the client went away before it could have it. */
+function send(res: ServerResponse, response: AdapterResponse, requestId: string, closeConnection: boolean): boolean {
+  if (res.headersSent || res.destroyed) return false;
   const flat: string[] = [];
   for (const [name, value] of response.headers) if (!DROPPED.has(name)) flat.push(name, value);
   flat.push('content-length', String(response.body.byteLength), 'x-amzn-requestid', requestId);
   if (closeConnection) flat.push('connection', 'close');
   res.writeHead(response.statusCode, flat);
   res.end(response.body);
-  sent();
+  return true;
 }
 
 const pathOf = (target: string) => {

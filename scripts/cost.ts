@@ -10,7 +10,7 @@ import { dirname, resolve } from 'node:path';
 import { createAws, resolveRegion } from './lib/aws.ts';
 import { commonOptions, runMain } from './lib/cli.ts';
 import { defaultServiceManifest, loadManifests, stackClients } from './clean/target.ts';
-import { breakEven, verdict } from './cost/breakeven.ts';
+import { breakEven, rate, verdict } from './cost/breakeven.ts';
 import { bundledPrices } from './cost/bundled.ts';
 import { renderChart } from './cost/chart.ts';
 import { deployedFunction, findFunction, functionShape, handLoad, measuredLoad, serviceShape } from './cost/inputs.ts';
@@ -48,7 +48,8 @@ await runMain(async () => {
   const lines = compare(inputs);
   const be = breakEven(inputs);
   const chart = resolve(opts.chart);
-  const report: CostReport = { inputs, lines, ...(be !== undefined ? { breakEven: be } : {}), verdict: verdict(inputs, lines, be), about: { load: load.about, function: fn.about, service: service.about }, ...(traffic ? { traffic } : {}), chart };
+  const breakEvens = lines.filter((l) => l.id.startsWith('fargate')).map((l) => ({ id: l.id, label: l.label, ...(l.id === 'fargate' ? (be !== undefined ? { rps: be } : {}) : optional(breakEven(inputs, l.id))) }));
+  const report: CostReport = { inputs, lines, ...(be !== undefined ? { breakEven: be } : {}), breakEvens, verdict: verdict(inputs, lines, be), about: { load: load.about, function: fn.about, service: service.about }, ...(traffic ? { traffic } : {}), chart };
 
   const arch = (a: string) => (a === 'arm' ? 'Arm' : 'x86');
   await mkdir(dirname(chart), { recursive: true });
@@ -59,12 +60,17 @@ await runMain(async () => {
       lines,
       ...(be !== undefined ? { breakEven: be } : {}),
       title: `Lambda or Fargate: monthly cost by request rate (${svc.name}, ${svc.environment})`,
+      notes: ['cheaper than Lambda on demand above:', ...breakEvens.map((b) => `· ${b.label}: ${b.rps === undefined ? 'never' : rate(b.rps)}`)],
       subtitle: `Lambda ${fn.value.memoryMb} MB ${arch(fn.value.arch)}, ${inputs.load.durationMs.toFixed(0)} ms · Fargate ${svc.cpu / 1024} vCPU / ${svc.memory / 1024} GB ${arch(service.value.arch)}, ${modeLabel(service.value.mode)} · ${pricesLine(prices).split(';')[0]}`,
     }),
   );
   process.stdout.write(opts.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : renderText(report));
   return 0;
 });
+
+function optional(rps: number | undefined): { rps?: number } {
+  return rps !== undefined ? { rps } : {};
+}
 
 function tryRegion(): string | undefined {
   try {

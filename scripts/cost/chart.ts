@@ -12,6 +12,8 @@ export interface ChartInput {
   breakEven?: number;
   title: string;
   subtitle: string;
+  /** short lines under the legend (the break-evens) */
+  notes?: string[];
 }
 
 export const COLORS: Record<OptionId, string> = {
@@ -100,6 +102,11 @@ export function renderChart(c: ChartInput): string {
     out.push(`<line x1="${PLOT.right + 24}" y1="${ly - 4}" x2="${PLOT.right + 52}" y2="${ly - 4}" stroke="${COLORS[l.id]}" stroke-width="3"/>`);
     out.push(`<text class="legend" data-option="${l.id}" x="${PLOT.right + 60}" y="${ly}">${esc(`${l.label}: ${money(l.total)}`)}</text>`);
     out.push(`<text x="${PLOT.right + 60}" y="${ly + 14}" font-size="11" fill="#6b7280">${esc(l.detail.length > 60 ? `${l.detail.slice(0, 59)}…` : l.detail)}</text>`);
+  }
+  ly += 24;
+  for (const note of c.notes ?? []) {
+    ly += 20;
+    out.push(`<text class="note" x="${PLOT.right + 24}" y="${ly}" fill="#111827">${esc(note)}</text>`);
   }
   out.push('</svg>');
   return `${out.join('\n')}\n`;

@@ -32,8 +32,10 @@ const SERVICES = {
   AWSLambda: [],
   AmazonECS: [],
   AmazonVPC: [],
-  // the ELB offer holds every balancer type; only the Application Load Balancer's rows are wanted
+  // the ELB offer holds every balancer type; only the Application Load Balancer's rows are wanted.
+  // Some regions' ALB rows are published under the AmazonEC2 offer instead, so both are asked.
   AWSELB: [{ Type: 'TERM_MATCH', Field: 'productFamily', Value: 'Load Balancer-Application' }],
+  AmazonEC2: [{ Type: 'TERM_MATCH', Field: 'productFamily', Value: 'Load Balancer-Application' }],
   AmazonCloudWatch: [],
 } satisfies Record<string, Filter[]>;
 type ServiceCode = keyof typeof SERVICES;
@@ -63,8 +65,8 @@ export function fromProducts(region: string, answers: Record<ServiceCode, Priced
   const missing: string[] = [];
   let found = 0;
   const dates = Object.values(answers).flat().map((p) => p.publicationDate).filter((d): d is string => !!d).sort();
-  const take = (code: ServiceCode, usage: string, set: (tiers: Tier[]) => void) => {
-    const p = findProduct(answers[code], usage);
+  const take = (code: ServiceCode, usage: string, set: (tiers: Tier[]) => void, alternative?: ServiceCode) => {
+    const p = findProduct(answers[code], usage) ?? (alternative ? findProduct(answers[alternative], usage) : undefined);
     if (p) {
       set(p.tiers);
       found++;
@@ -86,8 +88,8 @@ export function fromProducts(region: string, answers: Record<ServiceCode, Priced
   take('AmazonECS', 'SpotUsage:Fargate-vCPU-Hours:perCPU', (t) => (table.fargate.spotVcpuHour = flat(t)));
   take('AmazonECS', 'SpotUsage:Fargate-GB-Hours', (t) => (table.fargate.spotGbHour = flat(t)));
   take('AmazonVPC', 'PublicIPv4:InUseAddress', (t) => (table.ipv4Hour = flat(t)));
-  take('AWSELB', 'LoadBalancerUsage', (t) => (table.alb.hour = flat(t)));
-  take('AWSELB', 'LCUUsage', (t) => (table.alb.lcuHour = flat(t)));
+  take('AWSELB', 'LoadBalancerUsage', (t) => (table.alb.hour = flat(t)), 'AmazonEC2');
+  take('AWSELB', 'LCUUsage', (t) => (table.alb.lcuHour = flat(t)), 'AmazonEC2');
   take('AmazonCloudWatch', 'DataProcessing-Bytes', (t) => (table.logsGb = flat(t)));
   if (found === 0) return bundledPrices(region, [`the Price List API answered no prices for ${region} — prices are the bundled table's`]);
   const notes = missing.length ? [`the Price List answer for ${region} had no ${missing.join(', ')} — those prices are the bundled us-east-1 table's`] : [];

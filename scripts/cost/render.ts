@@ -9,6 +9,8 @@ export interface CostReport {
   /** req/s at which Fargate in the manifest's mode stops costing more than Lambda on demand */
   breakEven?: number;
   verdict: string;
+  /** every Fargate line's break-even against Lambda on demand (undefined: Lambda stays cheaper) */
+  breakEvens: Array<{ id: string; label: string; rps?: number }>;
   about: { load: string; function: string; service: string };
   traffic?: Traffic;
   chart: string;
@@ -45,7 +47,9 @@ export function renderText(r: CostReport): string {
     out.push(`${l.label.padEnd(width)}  ${PARTS.map((p) => usd(l.parts[p]).padStart(9)).join('')}${usd(l.total).padStart(10)}`);
     out.push(`${''.padEnd(width)}    ${l.detail}${l.warning ? ` — warning: ${l.warning}` : ''}`);
   }
-  out.push('', r.verdict, '', `chart: ${r.chart}`);
+  out.push('', r.verdict);
+  out.push(`break-even against Lambda on demand: ${r.breakEvens.map((b) => `${b.label} ${b.rps === undefined ? 'never (up to 100,000 req/s)' : rate(b.rps)}`).join(' · ')}`);
+  out.push('', `chart: ${r.chart}`);
   return `${out.join('\n')}\n`;
 }
 
@@ -60,6 +64,7 @@ export function toJson(r: CostReport): object {
     freeTier: r.inputs.freeTier,
     lines: r.lines.map((l) => ({ id: l.id, label: l.label, parts: l.parts, total: l.total, detail: l.detail, ...(l.warning ? { warning: l.warning } : {}) })),
     breakEven: r.breakEven === undefined ? null : { rps: r.breakEven, requestsPerMonth: monthlyRequests(r.breakEven) },
+    breakEvens: r.breakEvens.map((b) => ({ id: b.id, label: b.label, rps: b.rps ?? null })),
     verdict: r.verdict,
     chart: r.chart,
   };

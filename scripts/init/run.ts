@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import type { Aws } from '../lib/aws.ts';
-import { downloadPackage, runtimeProvidedImports, unzipInto } from './code.ts';
-import { functionsFolder, migrate } from './manifest.ts';
+import { fetchCode } from './fetch-code.ts';
+import { migrate } from './manifest.ts';
 import type { InitOptions } from './options.ts';
 import { readFunction } from './read.ts';
 import { asJson, renderReport, type InitResult } from './report.ts';
@@ -22,18 +22,11 @@ export async function runInit(aws: Aws, o: InitOptions, root: string = process.c
   const result: InitResult = { function: facts.arn || facts.name, files: { service, lambda }, migration };
   const staged = await stageValidated({ service: resolve(root, service), lambda: resolve(root, lambda) }, { service: migration.serviceYaml, lambda: migration.lambdaYaml }, o.environment);
   try {
-    if (o.code && facts.codeLocation) {
-      const folder = functionsFolder(migration.serviceName);
-      const zip = await downloadPackage(facts.codeLocation, facts.name);
-      result.code = await unzipInto(zip, resolve(root, folder), o.force);
-      result.files.code = folder;
-      const missing = await runtimeProvidedImports(resolve(root, folder));
-      if (missing.length) {
-        migration.notes.push({
-          topic: 'AWS SDK',
-          detail: `the code imports ${missing.join(', ')}, which the Lambda runtime provides but the image does not`,
-          action: `add ${missing.length === 1 ? 'it' : 'them'} to the package: cd ${folder} && npm install ${missing.join(' ')} (or bundle the function with its dependencies)`,
-        });
+    if (o.code) {
+      const code = await fetchCode(aws, facts, migration, root, o.force);
+      if (code) {
+        result.code = { files: code.files, bytes: code.bytes, layers: code.layers };
+        result.files.code = code.folder;
       }
     }
   } catch (err) {

@@ -68,7 +68,7 @@ describe('live prices through the fake Price List API and the real SDK client', 
     assert.equal(t.alb.lcuHour, Number((0.008 * 1.1).toFixed(10)));
     assert.equal(t.logsGb, Number((0.5 * 1.1).toFixed(10)));
     const gets = fake.requests.filter((r) => r.operation === 'GetProducts');
-    assert.deepEqual(gets.map((r) => r.params.ServiceCode).sort(), ['AWSELB', 'AWSLambda', 'AmazonCloudWatch', 'AmazonECS', 'AmazonVPC']);
+    assert.deepEqual(gets.map((r) => r.params.ServiceCode).sort(), ['AWSELB', 'AWSLambda', 'AmazonCloudWatch', 'AmazonEC2', 'AmazonECS', 'AmazonVPC']);
     assert.ok(gets.every((r) => JSON.stringify(r.params.Filters).includes('"Field":"regionCode","Value":"us-east-1"')));
   });
 
@@ -94,6 +94,14 @@ describe('live prices through the fake Price List API and the real SDK client', 
     assert.equal(t.source, 'live');
     assert.deepEqual(t.notes, ["the Price List answer for ca-central-1 had no AWSELB LCUUsage — those prices are the bundled us-east-1 table's"]);
     assert.equal(t.alb.lcuHour, 0.008);
+    assert.equal(t.alb.hour, Number((0.0225 * 1.1).toFixed(10)));
+  });
+
+  test('ALB prices published under the AmazonEC2 offer are found there', async () => {
+    const moved = regionProducts('us-west-2', 'USW2-', 'USW2-').map((i) => (i.serviceCode === 'AWSELB' ? { ...i, serviceCode: 'AmazonEC2', product: { ...i.product, attributes: { ...i.product.attributes, servicecode: 'AmazonEC2' } } } : i));
+    fake.pricing.putProducts(...moved);
+    const t = await livePrices('us-west-2', client());
+    assert.deepEqual(t.notes, []);
     assert.equal(t.alb.hour, Number((0.0225 * 1.1).toFixed(10)));
   });
 

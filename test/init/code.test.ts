@@ -29,6 +29,29 @@ describe('make init CODE=1 brings the function\'s code and the container runs it
       handler: 'index.handler',
       url: { authType: 'NONE' },
     });
+    const layer = 'arn:aws:lambda:us-east-1:123456789012:layer:shared:3';
+    fake.lambda.putLayer(
+      layer,
+      Buffer.from(
+        zipSync({
+          'nodejs/node_modules/shout/index.js': strToU8('exports.shout = (s) => s.toUpperCase() + "!";\n'),
+          'nodejs/node_modules/greeting/index.js': strToU8('exports.greet = () => "the layer\'s copy";\n'),
+          'bin/tool': strToU8('#!/bin/sh\n'),
+        }),
+      ),
+    );
+    fake.lambda.putFunction({
+      name: 'layered',
+      role,
+      layers: [layer, 'arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38'],
+      zip: Buffer.from(
+        zipSync({
+          'index.js': strToU8("const { shout } = require('shout');\nconst { greet } = require('greeting');\nexports.handler = async () => ({ statusCode: 200, body: shout(greet('x')) });\n"),
+          'node_modules/greeting/index.js': strToU8('exports.greet = (n) => `hello ${n}`;\n'),
+        }),
+      ),
+      url: { authType: 'NONE' },
+    });
   });
   after(() => fake.stop());
 
@@ -56,6 +79,24 @@ describe('make init CODE=1 brings the function\'s code and the container runs it
       assert.equal(res.headers.get('content-type'), direct.headers['content-type']);
       assert.deepEqual(await res.json(), JSON.parse(direct.body));
       assert.deepEqual(JSON.parse(direct.body), { message: 'hello from greeter', path: '/', table: 'greetings' });
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('a Node.js layer is baked into the function\'s node_modules (the function\'s own files win); one that cannot be downloaded stays a note', async () => {
+    const dir = project();
+    const run = await runInit(fake, dir, { FUNCTION: 'layered', CODE: '1', OUTPUT: 'json' });
+    assert.equal(run.code, 0, output(run));
+    const report = JSON.parse(run.stdout) as JsonReport & { code: { layers: Record<string, number> } };
+    assert.deepEqual(report.code.layers, { 'arn:aws:lambda:us-east-1:123456789012:layer:shared:3': 1 });
+    assert.deepEqual(report.notes.map((n) => n.topic), ['layers', 'layer content']);
+    assert.match(report.notes[0]!.detail, /^1 layer\(s\) could not be downloaded: arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38 \(ResourceNotFoundException\)/);
+    assert.match(report.notes[1]!.detail, /other content was not copied: arn:aws:lambda:us-east-1:123456789012:layer:shared:3 \(bin\/\)$/);
+    const svc = await loadServiceManifest(join(dir, 'manifests/service.yml'));
+    const server = await serveProject(dir, Object.fromEntries(containerEnvironment(svc).map((e) => [e.name, e.value])));
+    try {
+      assert.equal(await (await fetch(`${server.url}/`)).text(), 'HELLO X!');
     } finally {
       await server.stop();
     }

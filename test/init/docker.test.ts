@@ -2,9 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort, waitFor200 } from '../../scripts/local/ports.ts';
 import { loadServiceManifest } from '../../scripts/manifest/index.ts';
 import { containerEnvironment } from '../../scripts/resources/task-definition.ts';
 import { startFakeAws, type FakeAws } from '../fake-aws/index.ts';
@@ -17,14 +17,6 @@ const TAG = `l2f-init-test:${SUFFIX}`;
 const NAME = `l2f-init-test-${SUFFIX}`;
 
 const docker = (...args: string[]) => run('docker', args, { maxBuffer: 64 * 1024 * 1024, timeout: 900_000 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('make init CODE=1, then the image: the function\'s own code answers from the container', () => {
   let fake: FakeAws;
@@ -54,16 +46,9 @@ describe('make init CODE=1, then the image: the function\'s own code answers fro
     const env = containerEnvironment(svc).flatMap((e) => (e.name === 'HOST' || e.name === 'PORT' ? [] : ['-e', `${e.name}=${e.value}`]));
     await docker('run', '-d', '--name', NAME, '--network', 'host', '-e', 'HOST=127.0.0.1', '-e', `PORT=${port}`, '--cpus', String(svc.cpu / 1024), '--memory', `${svc.memory}m`, ...env, TAG);
     const url = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      try {
-        if ((await fetch(`${url}/healthz`)).ok) break;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`the container did not answer:\n${(await docker('logs', NAME).catch(() => ({ stdout: '' }))).stdout}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitFor200(`${url}/healthz`, { timeoutMs: 20_000 }).catch(async (err: Error) => {
+      throw new Error(`${err.message}\n${(await docker('logs', NAME).catch(() => ({ stdout: '' }))).stdout}`);
+    });
     const res = await fetch(`${url}/`);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'application/json');

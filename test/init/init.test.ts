@@ -222,6 +222,17 @@ describe('make init FUNCTION=… writes the manifests a deployed function maps t
     assert.match(read(dir, 'manifests/lambda.yml'), /\n {2}AuthType: AWS_IAM\n/);
   });
 
+  test('a container image function: no handler to load, and what to do with the image instead', async () => {
+    fake.lambda.putFunction({ name: 'from-image', imageUri: '123456789012.dkr.ecr.us-east-1.amazonaws.com/from-image:v1', role: 'arn:aws:iam::123456789012:role/none', url: { authType: 'NONE' } });
+    const { dir, report } = await init('from-image', { CODE: '1' });
+    assert.doesNotMatch(read(dir, 'manifests/service.yml'), /HANDLER:/);
+    assert.equal(existsSync(join(dir, 'functions/from-image')), false, 'an image function has no package to download');
+    const topics = report.notes.map((n) => n.topic);
+    assert.deepEqual(topics, ['container image function', 'role']);
+    assert.match(report.notes[0]!.detail, /runs the image 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/from-image:v1, built for the Lambda runtime interface/);
+    assert.match(report.notes[1]!.detail, /could not be read \(NoSuchEntity/);
+  });
+
   test('the text report lists the mapping and what to do for each thing that does not carry over', async () => {
     const dir = project();
     const run = await runInit(fake, dir, { FUNCTION: 'layered' });
@@ -261,6 +272,32 @@ describe('make init FUNCTION=… writes the manifests a deployed function maps t
     assert.equal(run.code, 2, output(run));
     assert.equal(run.stderr, 'error: FUNCTION=nope: no such function in us-east-1 — check the name or ARN and AWS_REGION (aws lambda list-functions lists them)\n');
     assert.equal(existsSync(join(dir, 'manifests/service.yml')), false);
+  });
+
+  test('a role whose policies cannot be read still gives the manifests, without taskRole, and says what to add by hand', async () => {
+    fake.inject({ fail: { service: 'iam', operation: 'ListAttachedRolePolicies', code: 'AccessDenied', message: 'User: arn:aws:iam::123456789012:user/dev is not authorized to perform: iam:ListAttachedRolePolicies', status: 403, count: Infinity } });
+    try {
+      const { dir, report } = await init('tiny');
+      assert.doesNotMatch(read(dir, 'manifests/service.yml'), /taskRole/);
+      const note = report.notes.find((n) => n.topic === 'role');
+      assert.match(note?.detail ?? '', /^the policies of arn:aws:iam::123456789012:role\/service-role\/tiny-role could not be read \(AccessDenied(Exception)?: User: .* not authorized to perform: iam:ListAttachedRolePolicies\)$/);
+      assert.match(note?.action ?? '', /add taskRole to the manifest by hand/);
+    } finally {
+      fake.clearFaults();
+    }
+  });
+
+  test('a read Lambda refuses is a failure naming the call and the permission: exit 1, nothing written', async () => {
+    fake.inject({ fail: { service: 'lambda', operation: 'GetFunctionConcurrency', code: 'AccessDeniedException', status: 403, count: Infinity } });
+    try {
+      const dir = project();
+      const run = await runInit(fake, dir, { FUNCTION: 'tiny' });
+      assert.equal(run.code, 1, output(run));
+      assert.match(run.stderr, /^error: lambda GetFunctionConcurrency tiny: AccessDeniedException — check the credentials allow lambda:GetFunctionConcurrency/);
+      assert.equal(existsSync(join(dir, 'manifests/service.yml')), false);
+    } finally {
+      fake.clearFaults();
+    }
   });
 
   test('init only reads AWS: every request it makes is a Get or List', async () => {
