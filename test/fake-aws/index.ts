@@ -5,8 +5,12 @@ import { CloudFormation } from './cloudformation.ts';
 import { Ec2 } from './ec2.ts';
 import { Ecr } from './ecr.ts';
 import { Ecs } from './ecs.ts';
+import { EcsLoadBalancing } from './ecs-lb.ts';
+import { Elbv2 } from './elbv2.ts';
 import { Faults, type Fault } from './faults.ts';
 import { Iam } from './iam.ts';
+import { FakeCa } from './lb-tls.ts';
+import { LbTraffic } from './lb-traffic.ts';
 import { DEFAULT_KNOBS, type Knobs } from './knobs.ts';
 import { Logs } from './logs.ts';
 import { Registry, type RegistryOptions } from './registry.ts';
@@ -51,6 +55,9 @@ export interface Snapshot {
   services: string[];
   tasks: string[];
   stacks: string[];
+  loadBalancers: string[];
+  targetGroups: string[];
+  listeners: string[];
 }
 
 const READ_PREFIXES = ['Describe', 'Get', 'List', 'BatchGet', 'FilterLogEvents', 'Lookup'];
@@ -66,6 +73,10 @@ export class FakeAws {
   readonly ecr: Ecr;
   readonly ecs: Ecs;
   readonly scheduler: Scheduler;
+  readonly elbv2: Elbv2;
+  /** the load balancers' listener ports, health checks and draining (lb-traffic.ts) */
+  readonly lb: LbTraffic;
+  private readonly ca = new FakeCa();
   private readonly faults = new Faults();
   private readonly services: Record<string, ServiceDef>;
   private readonly server = createServer((req, res) => {
@@ -80,6 +91,11 @@ export class FakeAws {
     const runner = docker ? new DockerRunner(hex(4)) : new ProcessRunner(taskCommand);
     this.scheduler = new Scheduler({ ec2: this.ec2, ecr: this.ecr, iam: this.iam, logs: this.logs, knobs: this.knobs, runner });
     this.ecs = new Ecs(this.scheduler, this.ec2);
+    this.elbv2 = new Elbv2(this.ec2, this.knobs);
+    this.lb = new LbTraffic(this.elbv2, this.ec2, this.knobs, this.ca);
+    const lbs = new EcsLoadBalancing(this.elbv2, this.knobs);
+    this.scheduler.loadBalancing = lbs;
+    this.elbv2.usedByServices = (arn) => lbs.servicesUsing(this.ecs.services, arn);
     this.services = {
       sts: stsService(),
       iam: this.iam.service(),
@@ -88,6 +104,7 @@ export class FakeAws {
       ecr: this.ecr.service(),
       ec2: this.ec2.service(),
       ecs: this.ecs.service(),
+      elasticloadbalancing: this.elbv2.service(),
     };
   }
 
@@ -97,6 +114,7 @@ export class FakeAws {
       this.server.listen(port, '127.0.0.1', () => resolve());
     });
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await this.lb.start();
   }
 
   /** The environment a child process needs to talk to this fake (and nothing else). */
@@ -108,6 +126,9 @@ export class FakeAws {
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_EC2_METADATA_DISABLED: 'true',
+      // how a client reaches the fake load balancers: see the note at the top of elbv2.ts
+      L2F_CONNECT_TO: `:80:127.0.0.1:${this.lb.frontPorts.http},:443:127.0.0.1:${this.lb.frontPorts.https}`,
+      NODE_EXTRA_CA_CERTS: this.ca.caFile,
     };
   }
 
@@ -155,6 +176,9 @@ export class FakeAws {
       services: this.ecs.services.filter((s) => s.status !== 'INACTIVE').map((s) => `${s.cluster.name}/${s.name}`),
       tasks: this.ecs.tasks.filter((t) => t.lastStatus !== 'STOPPED').map((t) => t.arn),
       stacks: [...this.cfn.stacks.keys()],
+      loadBalancers: [...this.elbv2.loadBalancers.values()].map((lb) => lb.name),
+      targetGroups: [...this.elbv2.targetGroups.values()].map((tg) => tg.name),
+      listeners: [...this.elbv2.listeners.values()].map((l) => `${l.arn.split('/')[2]}:${l.port}`),
     };
   }
 
@@ -164,6 +188,8 @@ export class FakeAws {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await this.scheduler.shutdown();
+      await this.lb.stop();
+      this.ca.cleanup();
       await this.ecr.cleanupRegistry();
       this.server.closeAllConnections();
       await new Promise<void>((resolve) => this.server.close(() => resolve()));
