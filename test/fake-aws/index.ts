@@ -1,12 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Acm } from './acm.ts';
+import { ApplicationAutoScaling } from './autoscaling.ts';
 import { AwsError, hex } from './common.ts';
 import { CloudFormation } from './cloudformation.ts';
 import { Ec2 } from './ec2.ts';
 import { Ecr } from './ecr.ts';
 import { Ecs } from './ecs.ts';
 import { EcsLoadBalancing } from './ecs-lb.ts';
-import { Elbv2 } from './elbv2.ts';
+import { ALB_HOSTED_ZONE_ID, Elbv2 } from './elbv2.ts';
 import { Faults, type Fault } from './faults.ts';
 import { Iam } from './iam.ts';
 import { FakeCa } from './lb-tls.ts';
@@ -15,6 +17,7 @@ import { DEFAULT_KNOBS, type Knobs } from './knobs.ts';
 import { Logs } from './logs.ts';
 import { Registry, type RegistryOptions } from './registry.ts';
 import { DockerRunner, ProcessRunner, type TaskCommand } from './runner.ts';
+import { Route53 } from './route53.ts';
 import { Scheduler } from './scheduler.ts';
 import type { ServiceDef } from './service.ts';
 import { stsService } from './sts.ts';
@@ -58,6 +61,10 @@ export interface Snapshot {
   loadBalancers: string[];
   targetGroups: string[];
   listeners: string[];
+  certificates: string[];
+  /** Route 53 records other than the zones' own SOA and NS */
+  dnsRecords: string[];
+  scalableTargets: string[];
 }
 
 const READ_PREFIXES = ['Describe', 'Get', 'List', 'BatchGet', 'FilterLogEvents', 'Lookup'];
@@ -76,6 +83,9 @@ export class FakeAws {
   readonly elbv2: Elbv2;
   /** the load balancers' listener ports, health checks and draining (lb-traffic.ts) */
   readonly lb: LbTraffic;
+  readonly route53: Route53;
+  readonly acm: Acm;
+  readonly autoscaling: ApplicationAutoScaling;
   private readonly ca = new FakeCa();
   private readonly faults = new Faults();
   private readonly services: Record<string, ServiceDef>;
@@ -96,6 +106,26 @@ export class FakeAws {
     const lbs = new EcsLoadBalancing(this.elbv2, this.knobs);
     this.scheduler.loadBalancing = lbs;
     this.elbv2.usedByServices = (arn) => lbs.servicesUsing(this.ecs.services, arn);
+    this.route53 = new Route53(this.knobs);
+    this.acm = new Acm(this.route53, this.knobs);
+    this.wireLoadBalancing();
+    this.autoscaling = new ApplicationAutoScaling({
+      desiredCount: (id) => this.scaledService(id)?.desiredCount,
+      setDesiredCount: (id, n) => {
+        const s = this.scaledService(id);
+        if (!s) return;
+        s.desiredCount = n;
+        s.steady = false;
+        const primary = s.deployments[0];
+        if (primary) primary.desiredCount = n;
+      },
+      resourceLabelExists: (label) => {
+        const m = /^app\/([^/]+)\/([0-9a-f]+)\/targetgroup\/([^/]+)\/([0-9a-f]+)$/.exec(label);
+        const lb = m && [...this.elbv2.loadBalancers.values()].find((x) => x.name === m[1] && x.id === m[2]);
+        const tg = m && [...this.elbv2.targetGroups.values()].find((x) => x.name === m[3] && x.id === m[4]);
+        return !!lb && !!tg && this.elbv2.loadBalancersOf(tg).includes(lb);
+      },
+    });
     this.services = {
       sts: stsService(),
       iam: this.iam.service(),
@@ -105,7 +135,25 @@ export class FakeAws {
       ec2: this.ec2.service(),
       ecs: this.ecs.service(),
       elasticloadbalancing: this.elbv2.service(),
+      acm: this.acm.service(),
+      route53: this.route53.service(),
+      'application-autoscaling': this.autoscaling.service(),
     };
+  }
+
+  /** ELBv2, ACM and Route 53 know of each other as on AWS: certificates in use, alias targets, DNS names. */
+  private wireLoadBalancing(): void {
+    this.elbv2.certificate = (arn) => this.acm.info(arn);
+    this.acm.inUseBy = (arn) => this.elbv2.usingCertificate(arn);
+    const bare = (dns: string) => dns.toLowerCase().replace(/\.$/, '').replace(/^dualstack\./, '');
+    this.route53.aliasTargetExists = (zoneId, dns) => zoneId !== ALB_HOSTED_ZONE_ID || [...this.elbv2.loadBalancers.values()].some((lb) => lb.dnsName === bare(dns));
+    this.lb.resolveAlias = (host) => this.route53.resolve(host, 'A')[0]?.AliasTarget?.DNSName ?? this.route53.resolve(host, 'CNAME')[0]?.ResourceRecords?.[0];
+  }
+
+  /** The ACTIVE ECS service behind an Application Auto Scaling resource ID `service/<cluster>/<name>`. */
+  private scaledService(resourceId: string) {
+    const [, cluster, name] = resourceId.split('/');
+    return this.ecs.services.find((s) => s.cluster.name === cluster && s.name === name && s.status === 'ACTIVE');
   }
 
   async listen(port = 0): Promise<void> {
@@ -179,6 +227,9 @@ export class FakeAws {
       loadBalancers: [...this.elbv2.loadBalancers.values()].map((lb) => lb.name),
       targetGroups: [...this.elbv2.targetGroups.values()].map((tg) => tg.name),
       listeners: [...this.elbv2.listeners.values()].map((l) => `${l.arn.split('/')[2]}:${l.port}`),
+      certificates: [...this.acm.certificates.values()].map((c) => `${c.domainName} ${c.arn}`),
+      dnsRecords: this.route53.written(),
+      scalableTargets: [...this.autoscaling.targets.values()].map((t) => `${t.namespace}:${t.resourceId}`),
     };
   }
 
