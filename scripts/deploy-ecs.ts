@@ -1,6 +1,6 @@
 import { commonOptions, runMain } from './lib/cli.ts';
 import { loadServiceManifest } from './manifest/index.ts';
-import { deploy, stopAfterStepFromEnv } from './resources/deploy.ts';
+import { deploy, stopAfterStepFromEnv } from './deploy/run.ts';
 
 // make deploy-ecs [ENV=…] [MANIFEST=…] [DRY_RUN=1]; make plan = DRY_RUN=1
 await runMain(async () => {

@@ -8,7 +8,8 @@ import { ToolError } from '../lib/errors.ts';
  * call that is not a read fails before it is sent.
  */
 export function refuseWrites(aws: Aws): void {
-  const clients = [aws.ecr, aws.ecs, aws.ec2, aws.iam, aws.sts, aws.logs, aws.cfn, aws.lambda];
+  // every SDK client of the run, including the ones added after this guard was written
+  const clients = Object.values(aws).filter((c): c is ECSClient => typeof c === 'object' && c !== null && 'middlewareStack' in c);
   for (const client of clients) {
     // the clients' stacks differ only in their input/output types, which this middleware never reads
     (client.middlewareStack as ECSClient['middlewareStack']).add(

@@ -6,6 +6,7 @@ import { AwsError, hex } from './common.ts';
 import { CloudFormation } from './cloudformation.ts';
 import { Ec2 } from './ec2.ts';
 import { Ecr } from './ecr.ts';
+import { Credentials, CREDENTIALS_PATH, accessKeyOf } from './credentials.ts';
 import { Ecs } from './ecs.ts';
 import { EcsLoadBalancing } from './ecs-lb.ts';
 import { ALB_HOSTED_ZONE_ID, Elbv2 } from './elbv2.ts';
@@ -13,15 +14,19 @@ import { Faults, type Fault } from './faults.ts';
 import { Iam } from './iam.ts';
 import { FakeCa } from './lb-tls.ts';
 import { LbTraffic } from './lb-traffic.ts';
+import { LAMBDA_CODE_PATH, Lambda } from './lambda.ts';
 import { DEFAULT_KNOBS, type Knobs } from './knobs.ts';
 import { Logs } from './logs.ts';
 import { Registry, type RegistryOptions } from './registry.ts';
 import { DockerRunner, ProcessRunner, type TaskCommand } from './runner.ts';
 import { Route53 } from './route53.ts';
 import { Scheduler } from './scheduler.ts';
+import { SecretsManager } from './secretsmanager.ts';
+import { Ssm } from './ssm.ts';
 import type { ServiceDef } from './service.ts';
 import { stsService } from './sts.ts';
-import { errorResponse, okResponse, parseRequest, serviceOf, type WireResponse } from './wire.ts';
+import { TaskStart } from './task-start.ts';
+import { codecFor, serviceOf, wireRequest, type WireResponse } from './wire.ts';
 
 export type { Fault, FailFault, ThrottleFault } from './faults.ts';
 export type { Knobs } from './knobs.ts';
@@ -65,6 +70,8 @@ export interface Snapshot {
   /** Route 53 records other than the zones' own SOA and NS */
   dnsRecords: string[];
   scalableTargets: string[];
+  parameters: string[];
+  secrets: string[];
 }
 
 const READ_PREFIXES = ['Describe', 'Get', 'List', 'BatchGet', 'FilterLogEvents', 'Lookup'];
@@ -77,6 +84,10 @@ export class FakeAws {
   readonly logs = new Logs();
   readonly ec2 = new Ec2();
   readonly cfn = new CloudFormation();
+  readonly ssm = new Ssm();
+  readonly secretsManager = new SecretsManager();
+  readonly credentials = new Credentials(this.iam);
+  readonly lambda = new Lambda(() => this.url);
   readonly ecr: Ecr;
   readonly ecs: Ecs;
   readonly scheduler: Scheduler;
@@ -99,7 +110,8 @@ export class FakeAws {
     this.knobs = { ...DEFAULT_KNOBS, ...knobs };
     this.ecr = new Ecr(registry ? new Registry(registry === true ? {} : registry) : undefined);
     const runner = docker ? new DockerRunner(hex(4)) : new ProcessRunner(taskCommand);
-    this.scheduler = new Scheduler({ ec2: this.ec2, ecr: this.ecr, iam: this.iam, logs: this.logs, knobs: this.knobs, runner });
+    const taskStart = new TaskStart({ iam: this.iam, ssm: this.ssm, secrets: this.secretsManager, credentials: this.credentials, endpoint: () => this.url });
+    this.scheduler = new Scheduler({ ec2: this.ec2, ecr: this.ecr, iam: this.iam, logs: this.logs, knobs: this.knobs, runner, taskStart });
     this.ecs = new Ecs(this.scheduler, this.ec2);
     this.elbv2 = new Elbv2(this.ec2, this.knobs);
     this.lb = new LbTraffic(this.elbv2, this.ec2, this.knobs, this.ca);
@@ -127,7 +139,7 @@ export class FakeAws {
       },
     });
     this.services = {
-      sts: stsService(),
+      sts: stsService(this.credentials),
       iam: this.iam.service(),
       cloudformation: this.cfn.service(),
       logs: this.logs.service(),
@@ -138,6 +150,9 @@ export class FakeAws {
       acm: this.acm.service(),
       route53: this.route53.service(),
       'application-autoscaling': this.autoscaling.service(),
+      ssm: this.ssm.service(),
+      secretsmanager: this.secretsManager.service(),
+      lambda: this.lambda.service(),
     };
   }
 
@@ -178,6 +193,11 @@ export class FakeAws {
       L2F_CONNECT_TO: `:80:127.0.0.1:${this.lb.frontPorts.http},:443:127.0.0.1:${this.lb.frontPorts.https}`,
       NODE_EXTRA_CA_CERTS: this.ca.caFile,
     };
+  }
+
+  /** Serves another backend (or replaces one) under its SigV4 signing name. */
+  register(signingName: string, def: ServiceDef): void {
+    this.services[signingName] = def;
   }
 
   inject(fault: Fault): void {
@@ -230,6 +250,8 @@ export class FakeAws {
       certificates: [...this.acm.certificates.values()].map((c) => `${c.domainName} ${c.arn}`),
       dnsRecords: this.route53.written(),
       scalableTargets: [...this.autoscaling.targets.values()].map((t) => `${t.namespace}:${t.resourceId}`),
+      parameters: [...this.ssm.parameters.keys()],
+      secrets: [...this.secretsManager.secrets.values()].map((s) => s.ARN),
     };
   }
 
@@ -251,37 +273,57 @@ export class FakeAws {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
-    if (req.url?.startsWith('/_fake/')) return this.control(req, res, body);
+    const body = Buffer.concat(chunks);
+    if (req.url?.startsWith('/_fake/')) return this.control(req, res, body.toString('utf8'));
+    if (this.sideDoor(req, res)) return;
     const reply = await this.answer(req, body);
     res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
     res.end(reply.body);
   }
 
-  private async answer(req: IncomingMessage, body: string): Promise<WireResponse> {
+  /** What a task or a tool fetches from the fake outside the AWS APIs: task credentials, Lambda code links. */
+  private sideDoor(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = req.url ?? '';
+    if (req.method !== 'GET') return false;
+    if (url.startsWith(CREDENTIALS_PATH)) {
+      const { status, body } = this.credentials.answer(url.split('?')[0]!);
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+      return true;
+    }
+    if (url.startsWith(LAMBDA_CODE_PATH)) {
+      const { status, type, body } = this.lambda.codeAnswer(url);
+      res.writeHead(status, { 'content-type': type, 'content-length': body.length });
+      res.end(body);
+      return true;
+    }
+    return false;
+  }
+
+  private async answer(req: IncomingMessage, body: Buffer): Promise<WireResponse> {
     const name = serviceOf(req);
     const def = name ? this.services[name] : undefined;
-    if (!name || !def) {
-      return { status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ __type: 'UnknownService', message: `fake-aws does not serve '${name ?? 'unknown'}'` }) };
+    const codec = def && codecFor(def.protocol);
+    if (!name || !def || !codec) {
+      const why = def ? `has no codec for protocol '${def.protocol}' yet` : 'does not serve it';
+      return { status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ __type: 'UnknownService', message: `fake-aws: '${name ?? 'unknown'}': fake-aws ${why}` }) };
     }
+    const wire = wireRequest(req, body);
     const record: RecordedRequest = { service: name, operation: '', params: {}, status: 200 };
     let reply: WireResponse;
     try {
-      const parsed = parseRequest(name, def.protocol, req, body);
-      record.operation = parsed.operation;
-      record.params = parsed.params;
-      const injected = this.faults.take(name, parsed.operation, def.protocol);
+      const { operation, params } = codec.decode(wire, def);
+      record.operation = operation;
+      record.params = params;
+      const injected = this.faults.take(name, operation, codec.throttling);
       if (injected) throw injected;
-      const op = def.ops[parsed.operation];
-      if (!op) {
-        const code = def.protocol === 'json' ? 'UnknownOperationException' : 'InvalidAction';
-        throw new AwsError(code, `fake-aws: ${name} ${parsed.operation} is not implemented`);
-      }
-      reply = okResponse(def.protocol, parsed.operation, await op(parsed.params), def.xmlns);
+      const op = def.ops[operation];
+      if (!op) throw new AwsError(codec.unknownOperation.code, `fake-aws: ${name} ${operation} is not implemented`, codec.unknownOperation.status);
+      reply = codec.encode(operation, await op(params, { accessKeyId: accessKeyOf(req) }), def, wire);
     } catch (err) {
-      const e = err instanceof AwsError ? err : new AwsError(def.protocol === 'json' ? 'ServerException' : 'InternalFailure', `fake-aws: ${(err as Error).message}`, 500);
+      const e = err instanceof AwsError ? err : new AwsError(codec.internalError, `fake-aws: ${(err as Error).message}`, 500);
       record.error = e.code;
-      reply = errorResponse(def.protocol, e, def.xmlns);
+      reply = codec.error(e, def, wire);
     }
     record.status = reply.status;
     this.requests.push(record);

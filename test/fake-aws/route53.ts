@@ -187,9 +187,9 @@ export class Route53 {
     return this.zone(p.ResourceId);
   }
 
-  service(): ServiceDef & { routes: Record<string, string> } {
+  service(): ServiceDef {
     return {
-      protocol: 'rest-xml' as ServiceDef['protocol'],
+      protocol: 'rest-xml',
       xmlns: XMLNS,
       routes: {
         'GET /2013-04-01/hostedzonesbyname': 'ListHostedZonesByName',

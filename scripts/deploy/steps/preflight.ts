@@ -1,0 +1,17 @@
+import { callerIdentity } from '../../lib/aws.ts';
+import { ensureDocker } from '../../resources/image.ts';
+import { findNetwork } from '../../resources/network.ts';
+import type { Step } from '../context.ts';
+
+export const preflight: Step = {
+  id: 'preflight',
+  title: 'pre-flight',
+  async run({ svc, aws, dryRun, log, state }) {
+    state.who = await callerIdentity(aws);
+    log(`    AWS: account ${state.who.account}, region ${aws.region} (${state.who.arn})`);
+    if (svc.image.build && !dryRun) log(`    Docker: engine ${await ensureDocker()}`);
+    const network = await findNetwork(aws, svc);
+    state.network = network;
+    log(`    network: ${network.isDefault ? 'default VPC ' : 'VPC '}${network.vpcId}, subnets ${network.subnets.map((s) => s.id).join(', ')}`);
+  },
+};
