@@ -26,7 +26,7 @@ describe('fake ACM through the real SDK, and HTTPS listeners serving its certifi
   const describeCert = async (arn = certArn) => (await aws.acm.send(new DescribeCertificateCommand({ CertificateArn: arn }))).Certificate;
 
   before(async () => {
-    fake = await startFakeAws({ acmValidationRecordMs: 150, acmIssueMs: 150, route53SyncMs: 100, lbProvisioningMs: 100, lbSecondMs: 10 });
+    fake = await startFakeAws({ acmValidationRecordMs: 1000, acmIssueMs: 150, route53SyncMs: 100, lbProvisioningMs: 100, lbSecondMs: 10 });
     aws = sdkClients(fake);
     zoneId = fake.route53.createZone('example.com').id;
   });

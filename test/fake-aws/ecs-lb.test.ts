@@ -67,14 +67,14 @@ describe('fake ECS services behind a fake load balancer (tasks run the container
   test('a rollout under load fails no request: old tasks are deregistered, drained and only then stopped', async () => {
     const oldIps = await taskIps();
     const rev2 = await registerTaskDef(aws, 'lb-test', env.roleArn, { GREETING: 'two' });
-    let failed = 0;
+    const failed: string[] = [];
     let sent = 0;
     let running = true;
     const load = (async () => {
       while (running) {
         sent++;
-        const r = await getVia(fake, `http://${alb.dnsName}/`).catch(() => ({ status: 0 }));
-        if (r.status !== 200) failed++;
+        const r = await getVia(fake, `http://${alb.dnsName}/`).catch((e: Error) => ({ status: 0, body: e.message }));
+        if (r.status !== 200) failed.push(`${r.status} ${r.body.slice(0, 80)}`);
       }
     })();
     await aws.ecs.send(new UpdateServiceCommand({ cluster: env.cluster, service: 'web', taskDefinition: rev2 }));
@@ -98,7 +98,7 @@ describe('fake ECS services behind a fake load balancer (tasks run the container
     await load;
     assert.ok(sawDraining, 'the old targets were seen draining');
     assert.ok(sent > 10, `requests ran during the rollout (${sent})`);
-    assert.equal(failed, 0, `no request failed of ${sent}`);
+    assert.deepEqual(failed, [], `no request failed of ${sent}`);
     await waitFor('old tasks stopped', async () => (await taskIps()).every((ip) => !oldIps.includes(ip)), 20_000);
   });
 
