@@ -15,7 +15,7 @@
  *     that honours it connects to HOST2:PORT2 instead, keeping the Host header and TLS SNI of
  *     the URL. The tool's HTTP client does that only when the variable is set.
  *   NODE_EXTRA_CA_CERTS=<file>  the CA the fake's HTTPS listeners' certificates are signed by.
- * In-process tests can also use `fake.elbv2.endpointOf(dnsName, port)`: every listener of an
+ * In-process tests can also use `fake.lb.endpointOf(dnsName, port)`: every listener of an
  * active load balancer also has a loopback port of its own.
  *
  * NOT MODELLED: network and gateway load balancers; listener rules (CreateRule & co. answer

@@ -53,7 +53,7 @@ export const DEFAULT_KNOBS: Knobs = {
   circuitBreakerThreshold: 3,
   lbProvisioningMs: 300,
   lbSecondMs: 10,
-  lbHealthTimeoutFloorMs: 1000,
+  lbHealthTimeoutFloorMs: 2000,
   lbRegistrationMs: 50,
   lbEniLingerMs: 1000,
   acmValidationRecordMs: 100,
