@@ -2,6 +2,7 @@ import type { Aws, CallerIdentity } from '../lib/aws.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import type { ImageResult } from '../resources/image.ts';
 import type { Network } from '../resources/network.ts';
+import type { LiveService } from '../resources/service.ts';
 import type { Log, SummaryRow } from '../resources/output.ts';
 import type { Plan } from '../resources/types.ts';
 
@@ -15,8 +16,16 @@ export interface DeployState {
   repositoryUri?: string;
   image?: ImageResult;
   executionRoleArn?: string;
+  /** step "task-role": the role the task's code runs with; undefined without `taskRole` */
+  taskRoleArn?: string;
+  /** step "task-role": the container definition's `secrets`; undefined without `secrets` */
+  containerSecrets?: Array<{ name: string; valueFrom: string }>;
+  /** step "task-role": the execution role's access to secrets changed, so tasks must start again to read them */
+  secretsAccessChanged?: boolean;
   securityGroupId?: string;
   taskDefinitionArn?: string;
+  /** the service as step "task-definition" read it (null: there is none yet) */
+  liveService?: LiveService | null;
   servicePlan?: Plan<any, any>;
   /** when step "service" started: rollout events from then on are news */
   serviceStartedAt?: Date;
@@ -29,6 +38,8 @@ export interface DeployContext {
   svc: ResolvedService;
   aws: Aws;
   dryRun: boolean;
+  /** FORCE_NEW_DEPLOYMENT=1 (`make redeploy`): new tasks even when nothing changed, to read rotated secrets */
+  forceNewDeployment?: boolean;
   log: Log;
   state: DeployState;
   rows: SummaryRow[];

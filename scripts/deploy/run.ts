@@ -11,6 +11,7 @@ import { STEP_LIST } from './steps/index.ts';
 
 export interface DeployOptions {
   dryRun: boolean;
+  forceNewDeployment?: boolean;
   /** L2F_STOP_AFTER_STEP: end (exit 0) right after this step (its number or id), as if interrupted */
   stopAfterStep?: number | string;
   log?: Log;
@@ -31,6 +32,7 @@ export async function deploy(svc: ResolvedService, opts: DeployOptions): Promise
     svc,
     aws,
     dryRun: opts.dryRun,
+    forceNewDeployment: opts.forceNewDeployment,
     log: opts.log ?? ((l) => console.log(l)),
     state: { urls: [] },
     rows: [],

@@ -3,6 +3,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -32,6 +33,7 @@ export interface Aws {
   iam: IAMClient;
   sts: STSClient;
   logs: CloudWatchLogsClient;
+  cloudwatch: CloudWatchClient;
   cfn: CloudFormationClient;
   lambda: LambdaClient;
   calls: AwsCall[];
@@ -92,6 +94,7 @@ export function createAws(region: string = resolveRegion()): Aws {
     iam: new IAMClient(config),
     sts: new STSClient(config),
     logs: new CloudWatchLogsClient(config),
+    cloudwatch: new CloudWatchClient(config),
     cfn: new CloudFormationClient(config),
     lambda: new LambdaClient(config),
   };

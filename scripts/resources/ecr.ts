@@ -3,6 +3,7 @@ import {
   DeleteRepositoryCommand,
   DescribeRepositoriesCommand,
   GetLifecyclePolicyCommand,
+  GetRegistryScanningConfigurationCommand,
   ListTagsForResourceCommand,
   PutImageScanningConfigurationCommand,
   PutLifecyclePolicyCommand,
@@ -23,6 +24,8 @@ export interface LiveRepository {
   arn: string;
   uri: string;
   scanOnPush: boolean;
+  /** how the registry's own scanning covers this repository (then the repository setting reads false and is left alone) */
+  registryScanning?: string;
   /** the policy text as ECR returns it, or undefined when there is none */
   lifecyclePolicy?: string;
   tags: Record<string, string>;
@@ -58,14 +61,35 @@ export async function findRepository(aws: Aws, svc: ResolvedService): Promise<Li
     ),
     aws.ecr.send(new ListTagsForResourceCommand({ resourceArn: repo.repositoryArn })),
   ]);
+  const scanOnPush = repo.imageScanningConfiguration?.scanOnPush ?? false;
+  const registryScanning = scanOnPush ? undefined : await registryScanningOf(aws, name);
   return {
     name,
     arn: repo.repositoryArn,
     uri: repo.repositoryUri,
-    scanOnPush: repo.imageScanningConfiguration?.scanOnPush ?? false,
+    scanOnPush,
+    ...(registryScanning ? { registryScanning } : {}),
     lifecyclePolicy: policy,
     tags: fromKeyValue(tags.tags),
   };
+}
+
+/**
+ * Under registry-level (basic with rules, or enhanced) scanning, repositories read `scanOnPush:
+ * false` even when they are scanned, and PutImageScanningConfiguration is deprecated in favour of
+ * the registry setting (ECR API reference). Says how the registry scans `name`, if it does.
+ */
+export async function registryScanningOf(aws: Aws, name: string): Promise<string | undefined> {
+  const config = (await aws.ecr.send(new GetRegistryScanningConfigurationCommand({}))).scanningConfiguration;
+  const rule = (config?.rules ?? []).find((r) => (r.repositoryFilters ?? []).some((f) => wildcard(f.filter ?? '', name)));
+  if (!rule) return undefined;
+  return `${(config?.scanType ?? 'BASIC').toLowerCase()} registry scanning (${rule.scanFrequency ?? 'SCAN_ON_PUSH'})`;
+}
+
+/** ECR repository filters: WILDCARD, `*` for any run of characters. */
+function wildcard(filter: string, name: string): boolean {
+  const re = new RegExp(`^${filter.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return re.test(name);
 }
 
 /** Keeps the newest `keep` images, whatever their tags; older ones expire. */
@@ -89,7 +113,7 @@ export function desiredRepository(svc: ResolvedService): DesiredRepository {
 export function planRepository(live: LiveRepository | undefined, desired: DesiredRepository): RepositoryPlan {
   const changes: FieldChange[] = [];
   if (live) {
-    if (!live.scanOnPush) changes.push({ path: 'imageScanningConfiguration.scanOnPush', from: false, to: true });
+    if (!live.scanOnPush && !live.registryScanning) changes.push({ path: 'imageScanningConfiguration.scanOnPush', from: false, to: true });
     if (!samePolicy(live.lifecyclePolicy, desired.lifecyclePolicy)) {
       changes.push({ path: 'lifecyclePolicy', from: parse(live.lifecyclePolicy), to: parse(desired.lifecyclePolicy) });
     }
@@ -115,7 +139,7 @@ export async function applyRepository(aws: Aws, plan: RepositoryPlan, log?: Log)
   }
   const live = plan.live!;
   if (plan.action === 'update') {
-    if (!live.scanOnPush) {
+    if (!live.scanOnPush && !live.registryScanning) {
       await aws.ecr.send(new PutImageScanningConfigurationCommand({ repositoryName: d.name, imageScanningConfiguration: { scanOnPush: true } }));
     }
     if (!samePolicy(live.lifecyclePolicy, d.lifecyclePolicy)) {

@@ -49,7 +49,7 @@ export function coversEveryone(svc: ResolvedService): boolean {
 }
 
 /**
- * Step 9: each running task's public IP, called until it answers. Returns the URLs that answered.
+ * Step 11: each running task's public IP, called until it answers. Returns the URLs that answered.
  * No answer fails the step when the port is open to everyone; with narrower CIDRs this machine
  * may simply not be let in, so that is only said.
  */
@@ -78,7 +78,7 @@ export async function reportEndpoints(aws: Aws, svc: ResolvedService, taskDefini
   }
   for (const f of failed) log(`    ! ${f}`);
   if (failed.length > 0 && coversEveryone(svc)) {
-    throw new ToolError(message('step 9 (endpoint)', failed.join('; '), 'check the task logs (`make logs`) and that the container listens on PORT'));
+    throw new ToolError(message('step 11 (endpoint)', failed.join('; '), 'check the task logs (`make logs`) and that the container listens on PORT'));
   }
   if (failed.length > 0) log(`    (network.allowedCidrs is ${svc.network.allowedCidrs.join(', ')}: this machine may not be allowed in)`);
   return urls;

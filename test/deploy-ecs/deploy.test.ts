@@ -135,7 +135,7 @@ test('a bad manifest exits 2 before any AWS call', async () => {
   assert.equal(fake.requests.length, mark);
 });
 
-test('a bad change is rolled back by the circuit breaker: exit 1 with the reason, the old tasks keep answering, the fixed rerun converges', async () => {
+test('a bad change is rolled back by the circuit breaker: exit 1 with the reason, the old tasks keep answering; the manifest put back deploys with no write (no new revision, no service update)', async () => {
   const name = uniqueName('rollback');
   const good = writeManifest(locationManifest(name));
   const first = await runDeploy(fake, good);
@@ -149,8 +149,13 @@ test('a bad change is rolled back by the circuit breaker: exit 1 with the reason
   assert.match(bad.stderr, /exit 7/);
   assert.equal((await fetch(url)).status, 200, 'the previous revision still serves');
 
+  // the family's latest ACTIVE revision is the failed :2; the service runs :1, which is what the manifest says again
+  const mark = fake.requests.length;
   const fixed = await runDeploy(fake, good);
   assert.equal(fixed.code, 0, output(fixed));
+  assert.deepEqual(ops(mark), []);
+  assert.match(fixed.stdout, /task definition\s+\S+:1\b.*unchanged|= task definition \S+:1/);
+  assert.match(fixed.stdout, /nothing was written/);
   assert.match(fixed.stdout, /Hello from ECS!/);
 });
 

@@ -35,11 +35,11 @@ export interface RunResult {
   ms: number;
 }
 
-/** `node --import tsx scripts/deploy-ecs.ts` as a child process talking to the fake. */
-export function runDeploy(fake: FakeAws, manifest: string, env: Record<string, string> = {}, opts: { killWhen?: RegExp } = {}): Promise<RunResult> {
+/** `node --import tsx scripts/deploy-ecs.ts` (or `opts.script`, e.g. clean) as a child process talking to the fake. */
+export function runDeploy(fake: FakeAws, manifest: string, env: Record<string, string> = {}, opts: { killWhen?: RegExp; script?: string } = {}): Promise<RunResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/deploy-ecs.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${opts.script ?? 'deploy-ecs'}.ts`], {
       cwd: REPO,
       env: {
         PATH: process.env.PATH,

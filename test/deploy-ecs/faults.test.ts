@@ -104,11 +104,11 @@ test('a deploy stopped after each step in turn (L2F_STOP_AFTER_STEP) converges o
   const name = uniqueName('resume');
   const manifest = writeManifest(locationManifest(name));
   const mark = fake.requests.length;
-  for (const step of [1, 2, 3, 4, 5, 6, 7, 8, 9]) {
+  for (const step of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) {
     const r = await runDeploy(fake, manifest, { L2F_STOP_AFTER_STEP: String(step) });
     assert.equal(r.code, 0, output(r));
     assert.match(r.stdout, new RegExp(`stopped after step ${step} \\(L2F_STOP_AFTER_STEP=${step}\\)`));
-    assert.doesNotMatch(r.stdout, new RegExp(`\\[${step + 1}/10\\]`));
+    assert.doesNotMatch(r.stdout, new RegExp(`\\[${step + 1}/12\\]`));
   }
   const last = await runDeploy(fake, manifest);
   assert.equal(last.code, 0, output(last));
@@ -122,7 +122,7 @@ test('a deploy killed while waiting for the rollout is finished by the rerun', a
   const manifest = writeManifest(locationManifest(name));
   fake.knobs.pendingMs = 1500;
   try {
-    const killed = await runDeploy(fake, manifest, {}, { killWhen: /\[8\/10\]/ });
+    const killed = await runDeploy(fake, manifest, {}, { killWhen: /\[9\/12\]/ });
     assert.notEqual(killed.code, 0);
   } finally {
     fake.knobs.pendingMs = 100;
@@ -137,7 +137,7 @@ test('a deploy killed while waiting for the rollout is finished by the rerun', a
 test('an invalid L2F_STOP_AFTER_STEP is bad input (exit 2)', async () => {
   const r = await runDeploy(fake, writeManifest(locationManifest(uniqueName('badstop'))), { L2F_STOP_AFTER_STEP: 'eleven' });
   assert.equal(r.code, 2, output(r));
-  assert.match(r.stderr, /L2F_STOP_AFTER_STEP: "eleven" is not a step number — use 1 to 10/);
+  assert.match(r.stderr, /L2F_STOP_AFTER_STEP: "eleven" is not a step number — use 1 to 12/);
 });
 
 test('any other AWS error fails fast (one call, exit 1) naming the step and the AWS error, even at the stop step', async () => {

@@ -2,6 +2,7 @@ import { AwsError, asArray, fromKeyValue, toLowerKeyValue, type Tags } from './c
 import { clusterView, ecsArn, serviceView, taskDefView, taskView, type Cluster, type Service, type Task, type TaskDef } from './ecs-model.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { Params, ServiceDef } from './service.ts';
+import { secretReferenceProblem } from './task-start.ts';
 import type { Ec2 } from './ec2.ts';
 
 const FARGATE_MEMORY: Record<number, number[]> = {
@@ -91,6 +92,7 @@ export class Ecs {
       if (!c.image) throw clientError('Container.image should not be null or empty.');
       // aws-sdk-go#2370: even an empty secrets list needs the execution role
       if (c.secrets !== undefined && !p.executionRoleArn) throw clientError("When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.");
+      for (const secret of asArray<Params>(c.secrets)) if (secretReferenceProblem(secret)) throw clientError(secretReferenceProblem(secret)!);
       if (p.networkMode === 'awsvpc') {
         for (const m of asArray<Params>(c.portMappings)) {
           if (m.hostPort !== undefined && m.hostPort !== m.containerPort) throw clientError('When networkMode=awsvpc, the host ports and container ports in port mappings must match.');

@@ -4,6 +4,7 @@ import { Acm } from './acm.ts';
 import { ApplicationAutoScaling } from './autoscaling.ts';
 import { AwsError, hex } from './common.ts';
 import { CloudFormation } from './cloudformation.ts';
+import { CloudWatch } from './cloudwatch.ts';
 import { Ec2 } from './ec2.ts';
 import { Ecr } from './ecr.ts';
 import { Credentials, CREDENTIALS_PATH, accessKeyOf } from './credentials.ts';
@@ -17,6 +18,7 @@ import { LbTraffic } from './lb-traffic.ts';
 import { LAMBDA_CODE_PATH, Lambda } from './lambda.ts';
 import { DEFAULT_KNOBS, type Knobs } from './knobs.ts';
 import { Logs } from './logs.ts';
+import { Pricing } from './pricing.ts';
 import { Registry, type RegistryOptions } from './registry.ts';
 import { DockerRunner, ProcessRunner, type TaskCommand } from './runner.ts';
 import { Route53 } from './route53.ts';
@@ -84,6 +86,8 @@ export class FakeAws {
   readonly logs = new Logs();
   readonly ec2 = new Ec2();
   readonly cfn = new CloudFormation();
+  readonly cloudwatch = new CloudWatch();
+  readonly pricing = new Pricing();
   readonly ssm = new Ssm();
   readonly secretsManager = new SecretsManager();
   readonly credentials = new Credentials(this.iam);
@@ -150,6 +154,8 @@ export class FakeAws {
       acm: this.acm.service(),
       route53: this.route53.service(),
       'application-autoscaling': this.autoscaling.service(),
+      monitoring: this.cloudwatch.service(),
+      pricing: this.pricing.service(),
       ssm: this.ssm.service(),
       secretsmanager: this.secretsManager.service(),
       lambda: this.lambda.service(),

@@ -13,5 +13,6 @@ export const preflight: Step = {
     const network = await findNetwork(aws, svc);
     state.network = network;
     log(`    network: ${network.isDefault ? 'default VPC ' : 'VPC '}${network.vpcId}, subnets ${network.subnets.map((s) => s.id).join(', ')}`);
+    for (const s of network.leftOut ?? []) log(`    ! left out default subnet ${s.id}: its zone ${s.zoneId} has no Fargate in ${aws.region} (AWS Fargate Regions page)`);
   },
 };

@@ -10,7 +10,7 @@ export const repository: Step = {
       return;
     }
     const plan = planRepository(await findRepository(aws, svc), desiredRepository(svc));
-    show(plan, [`scan on push, lifecycle: keep the last ${svc.deployment.keepImages} images`]);
+    show(plan, [`${plan.live?.registryScanning ?? 'scan on push'}, lifecycle: keep the last ${svc.deployment.keepImages} images`]);
     if (dryRun) state.repositoryUri = plan.live?.uri;
     else state.repositoryUri = (await applyRepository(aws, plan, log)).uri;
   },

@@ -1,5 +1,7 @@
 import { applyCluster, desiredCluster, findCluster, planCluster } from '../../resources/cluster.ts';
-import { applyTaskDefinition, desiredTaskDefinition, findTaskDefinition, planTaskDefinition } from '../../resources/task-definition.ts';
+import { findService } from '../../resources/service.ts';
+import { applyTaskDefinition, desiredTaskDefinition, planAgainstRunning } from '../../resources/task-definition.ts';
+import type { LiveTaskDefinition } from '../../resources/task-definition.ts';
 import { shortTd } from '../../resources/wait.ts';
 import { need, type Step } from '../context.ts';
 
@@ -11,16 +13,19 @@ export const taskDefinition: Step = {
     const clusterPlan = planCluster(await findCluster(aws, svc), desiredCluster(svc));
     show(clusterPlan);
     if (!dryRun) await applyCluster(aws, clusterPlan, log);
-    const live = await findTaskDefinition(aws, svc);
-    let imageForPlan = image.image;
-    const liveImage = live?.doc.containerDefinitions?.find((c) => c.name === svc.names.container)?.image;
-    if (image.action === 'would build' && !image.tag && liveImage) {
+    // read here (not only in step "service"): "unchanged" is judged against the revision it runs
+    state.liveService = (await findService(aws, svc)) ?? null;
+    const executionRoleArn = need(state.executionRoleArn, 'the execution role');
+    const rebuilt = image.action === 'would build' && !image.tag;
+    const desiredFor = (live: LiveTaskDefinition | undefined) => {
       // the tag of a dirty tree comes from the built image: plan as if its content did not change
-      imageForPlan = liveImage;
-      log('    (the image is rebuilt from the working tree at deploy time; a new revision follows only if its content changed)');
-    }
-    const desired = desiredTaskDefinition(svc, { image: imageForPlan, executionRoleArn: need(state.executionRoleArn, 'the execution role'), region: aws.region });
-    const plan = planTaskDefinition(live, desired);
+      const liveImage = live?.doc.containerDefinitions?.find((c) => c.name === svc.names.container)?.image;
+      const inputs = { executionRoleArn, region: aws.region, taskRoleArn: state.taskRoleArn, secrets: state.containerSecrets };
+      return desiredTaskDefinition(svc, { ...inputs, image: rebuilt && liveImage ? liveImage : image.image });
+    };
+    const plan = await planAgainstRunning(aws, svc, state.liveService?.raw.taskDefinition, desiredFor);
+    const desired = plan.desired;
+    if (rebuilt && plan.live) log('    (the image is rebuilt from the working tree at deploy time; a new revision follows only if its content changed)');
     show(plan, [
       `image ${image.image}`,
       `cpu ${svc.cpu}, memory ${svc.memory}, ${svc.platform}, port ${svc.image.port}`,
