@@ -55,6 +55,9 @@ describe('fake Application Auto Scaling through the real SDK', () => {
     assert.equal(await desired(), 3);
     assert.equal(fake.autoscaling.scaleTo(resourceId, 10), 4, 'never above the maximum');
     assert.equal(await desired(), 4);
+    const res = await fetch(`${fake.url}/_fake/autoscaling/scale`, { method: 'POST', body: JSON.stringify({ resourceId, count: 0 }) });
+    assert.deepEqual(await res.json(), { desiredCount: 2 }, 'over the control endpoint too, never below the minimum');
+    assert.equal(await desired(), 2);
   });
 
   test('target tracking on CPU and on requests per target (with the ALB resource label); a policy is updated by name', async () => {

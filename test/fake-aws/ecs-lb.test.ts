@@ -51,11 +51,11 @@ describe('fake ECS services behind a fake load balancer (tasks run the container
 
   test('a load-balanced service registers its running tasks; its rollout completes once they are healthy in the target group', async () => {
     await aws.ecs.send(
-      new CreateServiceCommand({ cluster: env.cluster, serviceName: 'web', taskDefinition: rev1, desiredCount: 2, launchType: 'FARGATE', networkConfiguration: env.network, loadBalancers: lbs(), healthCheckGracePeriodSeconds: 60 }),
+      new CreateServiceCommand({ cluster: env.cluster, serviceName: 'web', taskDefinition: rev1, desiredCount: 2, launchType: 'FARGATE', networkConfiguration: env.network, loadBalancers: lbs(), healthCheckGracePeriodSeconds: 300 }),
     );
     const s = await waitForRollout(aws, env.cluster, 'web', 'COMPLETED', 60_000);
     assert.deepEqual(s.loadBalancers, lbs());
-    assert.equal(s.healthCheckGracePeriodSeconds, 60);
+    assert.equal(s.healthCheckGracePeriodSeconds, 300);
     const health = await targets();
     assert.deepEqual(health.map((d) => d.TargetHealth?.State), ['healthy', 'healthy'], 'COMPLETED only once every task is healthy behind the load balancer');
     assert.deepEqual(health.map((d) => d.Target?.Id).sort(), await taskIps(), 'registered by their private IPs');

@@ -361,6 +361,14 @@ export class FakeAws {
         this.resetRequests();
         return send(200, { ok: true });
       }
+      if (req.method === 'POST' && path === '/_fake/route53/zones') {
+        const { name } = JSON.parse(body) as { name: string };
+        return send(200, { id: this.route53.createZone(name).id });
+      }
+      if (req.method === 'POST' && path === '/_fake/autoscaling/scale') {
+        const { resourceId, count } = JSON.parse(body) as { resourceId: string; count: number };
+        return send(200, { desiredCount: this.autoscaling.scaleTo(resourceId, count) });
+      }
       return send(404, { message: `no control endpoint ${req.method} ${path}` });
     } catch (err) {
       return send(400, { message: (err as Error).message });

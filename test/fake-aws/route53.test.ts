@@ -89,6 +89,13 @@ describe('fake Route 53 through the real SDK (rest-xml)', () => {
     assert.equal(a[0]?.ResourceRecords, undefined);
   });
 
+  test('a standalone fake makes a zone over its control endpoint', async () => {
+    const res = await fetch(`${fake.url}/_fake/route53/zones`, { method: 'POST', body: JSON.stringify({ name: 'standalone.net' }) });
+    const { id } = (await res.json()) as { id: string };
+    const zone = await aws.route53.send(new GetHostedZoneCommand({ Id: id }));
+    assert.equal(zone.HostedZone?.Name, 'standalone.net.');
+  });
+
   test('tags of a hosted zone are listed and changed', async () => {
     await aws.route53.send(new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zoneId, AddTags: [{ Key: 'env', Value: 'test' }], RemoveTagKeys: ['owner'] }));
     const out = await aws.route53.send(new ListTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zoneId }));
