@@ -70,6 +70,8 @@ describe('fake load balancers really forward, health-check and drain', () => {
     assert.equal(seen[0]?.headers['x-forwarded-port'], '80');
     assert.equal(seen[0]?.headers.host, alb.dnsName);
     assert.match(String(seen[0]?.headers['x-amzn-trace-id']), /^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
+    const served = fake.lb.forwarded.filter((f) => f.targetGroup === 'fwd-two').map((f) => f.target);
+    assert.deepEqual(new Set(served), new Set([`${a.ip}:${a.port}`, `${b.ip}:${b.port}`]), 'the fake records which target served each request');
     const direct = await get(`${fake.lb.endpointOf(alb.dnsName, 80)}/hello`);
     assert.equal(direct.status, 200, 'the listener also has a loopback port of its own');
   });

@@ -47,11 +47,22 @@ const clientIp = (req: IncomingMessage) => (req.socket.remoteAddress ?? '127.0.0
 
 type Probe = { ok: true } | { ok: false; reason: string; description: string };
 
+/** One request a load balancer answered (for tests: which target served it). */
+export interface Forwarded {
+  loadBalancer: string;
+  /** the target group's name, and the target as `<ip>:<port>`; absent when the load balancer answered itself */
+  targetGroup?: string;
+  target?: string;
+  status: number;
+}
+
 export class LbTraffic {
   /** ports standing in for port 80 and port 443 of every load balancer (routing by Host / SNI) */
   frontPorts = { http: 0, https: 0 };
   /** a host name (a custom domain) → the DNS name its Route 53 alias record points at */
   resolveAlias: (host: string) => string | undefined = () => undefined;
+  /** every request a listener answered, oldest first (the last 10 000) */
+  readonly forwarded: Forwarded[] = [];
   private readonly own = new Map<string, { server: Server; port: number; key: string }>();
   private readonly pending = new Set<string>();
   private readonly roundRobin = new Map<string, number>();
@@ -177,6 +188,12 @@ export class LbTraffic {
 
   private answer(lb: LoadBalancer, l: Listener, req: IncomingMessage, res: ServerResponse): void {
     if (!this.admitsClient(lb, l.port, clientIp(req))) return void req.socket.destroy();
+    const record: Forwarded = { loadBalancer: lb.name, status: 0 };
+    res.on('finish', () => {
+      record.status = res.statusCode;
+      this.forwarded.push(record);
+      if (this.forwarded.length > 10_000) this.forwarded.splice(0, this.forwarded.length - 10_000);
+    });
     const action = [...l.defaultActions].sort((a, b) => (a.Order ?? 0) - (b.Order ?? 0))[0];
     if (!action) return elbPage(res, 503, 'Service Temporarily Unavailable');
     if (action.Type === 'redirect') return this.redirect(action, l, req, res);
@@ -189,6 +206,7 @@ export class LbTraffic {
     const tg = this.pickGroup(action);
     const target = tg && this.pickTarget(tg);
     if (!tg || !target) return elbPage(res, 503, 'Service Temporarily Unavailable');
+    Object.assign(record, { targetGroup: tg.name, target: `${target.id}:${target.port}` });
     this.forward(lb, l, tg, target, req, res);
   }
 
