@@ -9,6 +9,7 @@ ENV ?=
 MANIFEST ?=
 DRY_RUN ?=
 YES ?=
+ADOPT ?=
 OUTPUT ?=
 FOLLOW ?=
 SINCE ?=
@@ -33,7 +34,7 @@ RPS_PER_TASK ?=
 OFFLINE ?=
 FREE_TIER ?=
 CHART ?=
-export ENV MANIFEST DRY_RUN YES OUTPUT FOLLOW SINCE LAMBDA NO_DOCKER DURATION CONNECTIONS BENCH_REPORT LOCAL_PORT LAMBDA_PORT
+export ENV MANIFEST DRY_RUN YES ADOPT OUTPUT FOLLOW SINCE LAMBDA NO_DOCKER DURATION CONNECTIONS BENCH_REPORT LOCAL_PORT LAMBDA_PORT
 export FUNCTION CODE FORCE
 export DAYS RPS PEAK_RPS DURATION_MS MEMORY_MB ARCH RPS_PER_TASK OFFLINE FREE_TIER CHART
 # make deploy-ecs / redeploy, make local
@@ -74,7 +75,7 @@ local: $(DEPS) ## Run both halves on this machine, no AWS account needed [NO_DOC
 deploy-lambda: $(DEPS) ## Build and deploy the Lambda + Function URL with SAM, then call it [ENV, DRY_RUN]
 	@$(RUN) scripts/deploy-lambda.ts
 
-deploy-ecs: $(DEPS) ## Build, push and deploy the public Fargate service, then call it [ENV, MANIFEST, DRY_RUN, FORCE_NEW_DEPLOYMENT=1]
+deploy-ecs: $(DEPS) ## Build, push and deploy the public Fargate service, then call it [ENV, MANIFEST, DRY_RUN, FORCE_NEW_DEPLOYMENT=1, ADOPT=1]
 	@$(RUN) scripts/deploy-ecs.ts
 
 redeploy: $(DEPS) ## deploy-ecs that also replaces the tasks when nothing changed, so they read rotated secrets [ENV, MANIFEST, DRY_RUN]
@@ -106,8 +107,15 @@ cost: $(DEPS) ## Is Fargate cheaper than Lambda for the function's real traffic?
 typecheck: $(DEPS) ## Type-check every TypeScript file (strict)
 	@npx tsc --noEmit -p tsconfig.json
 
-test: $(DEPS) typecheck ## Run every test tier (unit, real sockets, Docker, end to end)
-	@$(NODE) --import tsx --test --test-concurrency=2 --test-timeout=600000 'test/**/*.test.ts'
+# Every fake AWS a test starts records the requests it refused (AWS's rules) under one folder; the
+# last test (test/fake-aws/violations.final.ts) fails if any of them was not sent on purpose.
+CHECKED_RUN = dir=$$(mktemp -d); status=0; \
+	L2F_FAKE_AWS_VIOLATIONS=$$dir $(1) || status=$$?; \
+	L2F_FAKE_AWS_VIOLATIONS=$$dir $(NODE) --import tsx --test test/fake-aws/violations.final.ts || status=1; \
+	rm -rf $$dir; exit $$status
 
-test-unit: $(DEPS) ## Run only the tests that need no Docker (Docker tests report as skipped)
-	@L2F_NO_DOCKER=1 $(NODE) --import tsx --test --test-concurrency=2 'test/**/*.test.ts'
+test: $(DEPS) typecheck ## Run every test tier (unit, real sockets, Docker, end to end), then check no request broke AWS's rules
+	@$(call CHECKED_RUN,$(NODE) --import tsx --test --test-concurrency=2 --test-timeout=600000 'test/**/*.test.ts')
+
+test-unit: $(DEPS) ## Run only the tests that need no Docker (Docker tests report as skipped), then the same check
+	@$(call CHECKED_RUN,L2F_NO_DOCKER=1 $(NODE) --import tsx --test --test-concurrency=2 'test/**/*.test.ts')

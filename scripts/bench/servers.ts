@@ -33,9 +33,11 @@ export interface Started {
 }
 
 /** A server in its own process, so it never shares an event loop with the load generator. */
-export async function startServer(s: BenchServer): Promise<Started> {
+/** `nodeArgs` go before the script (e.g. --cpu-prof). */
+export async function startServer(s: BenchServer, nodeArgs: string[] = []): Promise<Started> {
   const port = await freePort();
   const { command, args } = nodeTs(path.resolve(ROOT, s.script));
+  args.unshift(...nodeArgs);
   const errors: string[] = [];
   const child = startChild({
     name: s.name,

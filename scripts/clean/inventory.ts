@@ -1,6 +1,7 @@
 import type { Aws } from '../lib/aws.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { emptyReferences, findEcs } from './find-ecs.ts';
+import { findLock } from '../resources/lock.ts';
 import { findLogGroups, findRepositories, findRoles, findSecurityGroups, findStack } from './find-other.ts';
 import { byKind, type Found } from './types.ts';
 
@@ -47,6 +48,7 @@ export async function inventory(aws: Aws, target: Target): Promise<Inventory> {
     attempt('log groups', () => findLogGroups(aws, svc, refs)),
     attempt('ECR repositories', () => findRepositories(aws, svc, refs)),
     stack ? attempt(`the Lambda stack`, async () => [await findStack(stack.aws, stack.name, stack.environment)].filter((s) => s !== undefined)) : [],
+    attempt('the deploy lock', async () => [await findLock(aws, svc)].filter((s) => s !== undefined)),
   ]);
   found.push(...rest.flat());
   return { found: found.sort(byKind), problems };

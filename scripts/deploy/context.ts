@@ -1,6 +1,8 @@
 import type { Aws, CallerIdentity } from '../lib/aws.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import type { ImageResult } from '../resources/image.ts';
+import type { EndpointReport } from '../resources/endpoint.ts';
+import type { HeldLock } from '../resources/lock.ts';
 import type { Network } from '../resources/network.ts';
 import type { LiveService } from '../resources/service.ts';
 import type { Log, SummaryRow } from '../resources/output.ts';
@@ -14,6 +16,8 @@ export interface DeployState {
   who?: CallerIdentity;
   network?: Network;
   repositoryUri?: string;
+  /** the repository's lifecycle policy in force (step "repository"; step "task-definition" protects the images in use) */
+  lifecyclePolicy?: string;
   image?: ImageResult;
   executionRoleArn?: string;
   /** step "task-role": the role the task's code runs with; undefined without `taskRole` */
@@ -31,7 +35,11 @@ export interface DeployState {
   serviceStartedAt?: Date;
   /** after step "service": for an unchanged service, events older than this are history */
   serviceDoneAt?: Date;
+  /** the deploy lock, held from pre-flight to the end of the run */
+  lock?: HeldLock;
   urls: string[];
+  /** step "endpoint": what answered, and a check that did not pass */
+  endpoint?: EndpointReport;
 }
 
 export interface DeployContext {

@@ -7,9 +7,11 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { isLockName } from '../resources/lock.ts';
 import { ToolError, message } from './errors.ts';
 
 /**
@@ -23,6 +25,8 @@ export interface AwsCall {
   operation: string;
   ms: number;
   error?: string;
+  /** the deploy lock's own calls: bookkeeping, not a change to what the tool deploys */
+  bookkeeping?: true;
 }
 
 export interface Aws {
@@ -36,6 +40,7 @@ export interface Aws {
   cloudwatch: CloudWatchClient;
   cfn: CloudFormationClient;
   lambda: LambdaClient;
+  ssm: SSMClient;
   calls: AwsCall[];
 }
 
@@ -46,8 +51,9 @@ export function isReadOperation(operation: string): boolean {
   return READ_PREFIXES.some((p) => operation.startsWith(p));
 }
 
+/** Calls that change what the tool deploys (the deploy lock's aside). */
 export function writeCalls(calls: AwsCall[]): AwsCall[] {
-  return calls.filter((c) => !isReadOperation(c.operation));
+  return calls.filter((c) => !isReadOperation(c.operation) && !c.bookkeeping);
 }
 
 /** AWS_REGION, AWS_DEFAULT_REGION, then the `region` of the profile in the shared config file — the SDK's own order. */
@@ -97,12 +103,14 @@ export function createAws(region: string = resolveRegion()): Aws {
     cloudwatch: new CloudWatchClient(config),
     cfn: new CloudFormationClient(config),
     lambda: new LambdaClient(config),
+    ssm: new SSMClient(config),
   };
   for (const [service, client] of Object.entries(clients)) {
     (client.middlewareStack as unknown as MiddlewareStack).add(
       (next, context) => async (args) => {
         const started = performance.now();
         const call: AwsCall = { service, operation: String(context.commandName ?? '').replace(/Command$/, ''), ms: 0 };
+        if (service === 'ssm' && isLockName((args as { input?: { Name?: unknown } }).input?.Name)) call.bookkeeping = true;
         try {
           return await next(args);
         } catch (err) {

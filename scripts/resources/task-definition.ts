@@ -193,14 +193,15 @@ export async function planAgainstRunning(
   svc: ResolvedService,
   runningArn: string | undefined,
   desired: (live: LiveTaskDefinition | undefined) => DesiredTaskDefinition,
-): Promise<TaskDefinitionPlan> {
+): Promise<{ plan: TaskDefinitionPlan; running?: LiveTaskDefinition }> {
+  let running: LiveTaskDefinition | undefined;
   if (runningArn && familyOf(runningArn) === svc.names.family) {
-    const running = await findTaskDefinition(aws, svc, runningArn);
+    running = await findTaskDefinition(aws, svc, runningArn);
     const plan = planTaskDefinition(running, desired(running));
-    if (plan.action === 'unchanged') return plan;
+    if (plan.action === 'unchanged') return { plan, running };
   }
   const latest = await findTaskDefinition(aws, svc);
-  return planTaskDefinition(latest, desired(latest));
+  return { plan: planTaskDefinition(latest, desired(latest)), ...(running ? { running } : {}) };
 }
 
 /** Registers a new revision when the plan says so; returns the ARN the service should run. */

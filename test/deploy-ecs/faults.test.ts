@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startFakeAws } from '../fake-aws/index.ts';
 import type { FakeAws } from '../fake-aws/index.ts';
-import { locationManifest, output, runDeploy, uniqueName, writeManifest } from './e2e.ts';
+import { locationManifest, output, resourceWrites, runDeploy, uniqueName, writeManifest } from './e2e.ts';
 
 let fake: FakeAws;
 before(async () => {
@@ -89,6 +89,28 @@ test('first use of ECS and eventual consistency right after each create are retr
   assert.deepEqual(await holdings(name), ONE_OF_EACH(name));
 });
 
+test('against the fake made eventually consistent on demand (a new account, every create propagating for a while), the first deploy converges and the rerun writes nothing', async () => {
+  const name = uniqueName('propagating');
+  const manifest = writeManifest(locationManifest(name));
+  const knobs = { serviceLinkedRoleFailures: 2, clusterPropagationMs: 800, securityGroupPropagationMs: 800, logGroupPropagationMs: 800, rolePropagationMs: 800, policyPropagationMs: 800, iamPropagationMs: 800 };
+  const saved = Object.fromEntries(Object.keys(knobs).map((k) => [k, fake.knobs[k as keyof typeof knobs]]));
+  Object.assign(fake.knobs, knobs);
+  try {
+    const r = await runDeploy(fake, manifest, { L2F_RETRY_SCALE: '0.2' });
+    assert.equal(r.code, 0, output(r));
+    assert.match(r.stdout, /CreateCluster: ECS's service-linked role is new in this account/);
+    assert.match(r.stdout, /AuthorizeSecurityGroupIngress: the security group created a moment ago is not visible to EC2 yet/);
+    assert.match(r.stdout, /rollout COMPLETED/);
+  } finally {
+    Object.assign(fake.knobs, saved);
+  }
+  const mark = fake.requests.length;
+  const again = await runDeploy(fake, manifest);
+  assert.equal(again.code, 0, output(again));
+  assert.deepEqual(resourceWrites(fake, mark), []);
+  assert.deepEqual(await holdings(name), ONE_OF_EACH(name));
+});
+
 test('an error that does not go away ends the bounded retries with exit 1 naming the step and the AWS error', async () => {
   const name = uniqueName('slr-never');
   fake.inject({ fail: { service: 'ecs', operation: 'CreateCluster', code: 'InvalidParameterException', message: SERVICE_LINKED_ROLE, count: Infinity } });
@@ -96,8 +118,38 @@ test('an error that does not go away ends the bounded retries with exit 1 naming
   const r = await runDeploy(fake, writeManifest(locationManifest(name)), { L2F_RETRY_SCALE: '0.001' });
   fake.clearFaults();
   assert.equal(r.code, 1, output(r));
-  assert.match(r.stderr, /step 6 \(cluster and task definition\): InvalidParameterException: Unable to assume the service linked role/);
+  assert.match(r.stderr, /step 7 \(cluster and task definition\): InvalidParameterException: Unable to assume the service linked role/);
   assert.equal(fake.requests.slice(mark).filter((x) => x.operation === 'CreateCluster').length, 12, 'one call and 11 bounded retries');
+});
+
+// Against the fake's own model of a new execution role (issue 10, item 5): ECS accepts CreateService,
+// its scheduler records "failed to launch a task" events and tries again (pulumi/pulumi-awsx#927).
+test('a new role ECS cannot assume yet: the service is created, the failed launches are shown, and the rollout completes once it can', async () => {
+  const name = uniqueName('iam');
+  fake.knobs.iamPropagationMs = 1500;
+  try {
+    const mark = fake.requests.length;
+    const r = await runDeploy(fake, writeManifest(locationManifest(name)), { L2F_RETRY_SCALE: '0.2' });
+    assert.equal(r.code, 0, output(r));
+    assert.match(r.stdout, /event: \(service [^)]+\) failed to launch a task with \(error ECS was unable to assume the role/);
+    assert.deepEqual(fake.requests.slice(mark).filter((x) => x.operation === 'CreateService').map((x) => x.status), [200]);
+    assert.deepEqual(await holdings(name), ONE_OF_EACH(name));
+  } finally {
+    fake.knobs.iamPropagationMs = 0;
+  }
+});
+
+test('a role ECS never manages to assume ends the wait after the bounded grace with exit 1, the failed launches shown', async () => {
+  const name = uniqueName('iam-never');
+  fake.knobs.iamPropagationMs = 600_000;
+  try {
+    const r = await runDeploy(fake, writeManifest(locationManifest(name)), { L2F_ROLE_GRACE_MS: '1500' });
+    assert.equal(r.code, 1, output(r));
+    assert.match(r.stdout, /failed to launch a task with \(error ECS was unable to assume the role/);
+    assert.match(r.stderr, /ECS still could not use the execution role after/);
+  } finally {
+    fake.knobs.iamPropagationMs = 0;
+  }
 });
 
 test('a deploy stopped after each step in turn (L2F_STOP_AFTER_STEP) converges on rerun with nothing created twice', async () => {

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
+import { summary } from '../../scripts/deploy/steps/summary.ts';
+import { reportEndpoints } from '../../scripts/resources/endpoint.ts';
 import { emptyReferences } from '../../scripts/clean/find-ecs.ts';
 import { findRepositories } from '../../scripts/clean/find-other.ts';
 import { toKeyValue } from '../../scripts/lib/tags.ts';
-import { desiredRepository, findRepository, planRepository } from '../../scripts/resources/ecr.ts';
+import { desiredRepository, findRepository, lifecyclePolicy, planRepository, protectInUse, protectedTags } from '../../scripts/resources/ecr.ts';
 import { ROLE_DESCRIPTION, deleteRole } from '../../scripts/resources/iam.ts';
 import { tagsFor } from '../../scripts/resources/types.ts';
 import { desiredSecurityGroup, flattenPermission, planSecurityGroup, toPermission } from '../../scripts/resources/security-group.ts';
@@ -201,4 +205,89 @@ test('a repository scanned by the registry (enhanced, or basic rules) reads scan
   // a registry whose rules do not cover the repository: the repository setting is still the tool's to set
   const other = await findRepository(repositoryAws({ scanType: 'BASIC', rules: [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: [{ filter: 'api-*', filterType: 'WILDCARD' }] }] }), svc);
   assert.deepEqual(planRepository(other, desiredRepository(svc)).changes.map((c) => c.path), ['imageScanningConfiguration.scanOnPush']);
+});
+
+/** A port nothing listens on (taken, then closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+function runningTasksAws(count: number) {
+  const eni = (i: number) => ({ type: 'ElasticNetworkInterface', details: [{ name: 'networkInterfaceId', value: `eni-${i}` }, { name: 'privateIPv4Address', value: '10.0.0.1' }] });
+  return stubAws({
+    ListTasks: () => ({ taskArns: Array.from({ length: count }, (_, i) => `arn:aws:ecs:us-east-1:1:task/c/t${i}`) }),
+    DescribeTasks: (input: { tasks: string[] }) => ({ tasks: input.tasks.map((taskArn, i) => ({ taskArn, taskDefinitionArn: TD, lastStatus: 'RUNNING', attachments: [eni(i)] })) }),
+    DescribeNetworkInterfaces: (input: { NetworkInterfaceIds: string[] }) => ({ NetworkInterfaces: input.NetworkInterfaceIds.map((id) => ({ NetworkInterfaceId: id, Association: { PublicIp: '127.0.0.1' } })) }),
+  });
+}
+
+test('a deploy that asked for tasks and ends with no endpoint that answers is a failure the summary names — also with narrow CIDRs, also with no running task', async () => {
+  process.env.L2F_ENDPOINT_TIMEOUT_S = '1';
+  try {
+    const port = await closedPort();
+    const narrow = service({ image: { location: 'x', port }, network: { publicIp: true, allowedCidrs: ['203.0.113.0/24'] } });
+    const r = await reportEndpoints(runningTasksAws(1), narrow, TD, () => {});
+    assert.deepEqual(r.urls, []);
+    assert.match(r.failure ?? '', /http:\/\/127\.0\.0\.1:\d+\/ did not answer \(ECONNREFUSED\) \(network\.allowedCidrs is 203\.0\.113\.0\/24: this machine may not be allowed in\)/);
+    const none = await reportEndpoints(runningTasksAws(0), service({ count: 2 }), TD, () => {});
+    assert.match(none.failure ?? '', /no task of web-test:1 is RUNNING, so no endpoint was called/);
+    assert.deepEqual(await reportEndpoints(runningTasksAws(0), service({ count: 0 }), TD, () => {}), { urls: [] }, 'count 0 asks for nothing');
+    const quiet = await reportEndpoints(runningTasksAws(1), service({ network: { publicIp: false, allowedCidrs: ['0.0.0.0/0'], subnets: ['subnet-1'] } }), TD, () => {});
+    assert.match(quiet.unchecked ?? '', /no public IP \(network.publicIp is false\)/);
+  } finally {
+    delete process.env.L2F_ENDPOINT_TIMEOUT_S;
+  }
+});
+
+test('the summary says which endpoint check did not pass and the run exits 1', async () => {
+  const lines: string[] = [];
+  const ctx = { svc: service(), aws: stubAws({}), dryRun: false, log: (l: string) => lines.push(l), rows: [], timings: [], started: performance.now(), state: { urls: [], endpoint: { urls: [], failure: 'http://1.2.3.4:3000/ did not answer (ETIMEDOUT)' } }, show: () => {} };
+  await assert.rejects(summary.run(ctx as never), (err: Error) => err.name === 'ToolError' && /deploy-ecs \(endpoint\): the deploy asked for 1 task\(s\) and the endpoint check did not pass: http:\/\/1\.2\.3\.4:3000\/ did not answer/.test(err.message));
+  assert.ok(lines.some((l) => /endpoint check FAILED: http:\/\/1\.2\.3\.4:3000\//.test(l)), lines.join('\n'));
+});
+
+/**
+ * ECR's lifecycle evaluation as the lifecycle policy properties page states it: rules in rulePriority
+ * order; an image whose tags a higher-priority rule selects cannot be expired by a lower one;
+ * imageCountMoreThan expires the oldest of the selected images beyond the count.
+ */
+function expiredBy(policyText: string, images: Array<{ tag: string; pushedAt: number }>): string[] {
+  const rules = (JSON.parse(policyText) as { rules: Array<{ rulePriority: number; selection: { tagStatus: string; tagPrefixList?: string[]; countNumber: number } }> }).rules.sort((a, b) => a.rulePriority - b.rulePriority);
+  const claimed = new Set<string>();
+  const expired: string[] = [];
+  for (const r of rules) {
+    const selected = images.filter((i) => !claimed.has(i.tag) && (r.selection.tagStatus === 'any' || (r.selection.tagPrefixList ?? []).every((p) => i.tag.startsWith(p))));
+    selected.forEach((i) => claimed.add(i.tag));
+    expired.push(...selected.sort((a, b) => b.pushedAt - a.pushedAt).slice(r.selection.countNumber).map((i) => i.tag));
+  }
+  return expired.sort();
+}
+
+test('the lifecycle policy never expires an image a task definition in use pins, and still keeps only the last N of the rest', () => {
+  const images = Array.from({ length: 15 }, (_, i) => ({ tag: `git-${String(i).padStart(7, '0')}`, pushedAt: i }));
+  const keep3 = lifecyclePolicy(3, ['git-0000001', 'git-0000014']);
+  assert.deepEqual(protectedTags(keep3), ['git-0000001', 'git-0000014']);
+  const expired = expiredBy(keep3, images);
+  assert.ok(!expired.includes('git-0000001'), 'the old image the service rolled back to stays');
+  assert.equal(expired.length, 15 - 2 - 3, 'the two in use stay, and the newest 3 of the rest');
+  assert.equal(expiredBy(lifecyclePolicy(3), images).length, 12, 'without protection the old one would go');
+  const priorities = (JSON.parse(keep3) as { rules: Array<{ rulePriority: number; selection: { tagStatus: string } }> }).rules;
+  assert.equal(priorities.at(-1)?.selection.tagStatus, 'any', 'the any rule has the highest rulePriority, as ECR requires');
+});
+
+test('protecting the images in use writes the policy only when it changes (a no-op deploy writes nothing)', async () => {
+  const svc = service();
+  const aws = stubAws({ PutLifecyclePolicy: () => ({}) });
+  const lines: string[] = [];
+  const live = lifecyclePolicy(10, ['git-aaa']);
+  assert.equal(await protectInUse(aws, svc, live, ['git-aaa'], { dryRun: false, log: (l) => lines.push(l) }), live);
+  assert.equal(aws.log.length, 0);
+  const next = await protectInUse(aws, svc, live, ['git-bbb', 'git-aaa'], { dryRun: false, log: (l) => lines.push(l) });
+  assert.deepEqual(protectedTags(next), ['git-aaa', 'git-bbb']);
+  assert.deepEqual(aws.log.map((c) => c.operation), ['PutLifecyclePolicy']);
+  assert.equal(protectedTags(desiredRepository(svc, { name: 'web-test', arn: 'a', uri: 'u', scanOnPush: true, lifecyclePolicy: next, tags: {} }).lifecyclePolicy).length, 2, 'the repository step keeps what is protected');
 });

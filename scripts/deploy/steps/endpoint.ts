@@ -6,6 +6,8 @@ export const endpoint: Step = {
   title: 'endpoint',
   runs: ({ dryRun }) => !dryRun,
   async run({ svc, aws, log, state }) {
-    state.urls.push(...(await reportEndpoints(aws, svc, need(state.taskDefinitionArn, 'the task definition'), log)));
+    const report = await reportEndpoints(aws, svc, need(state.taskDefinitionArn, 'the task definition'), log);
+    state.urls.push(...report.urls);
+    state.endpoint = report;
   },
 };

@@ -1,5 +1,6 @@
 import { callerIdentity } from '../../lib/aws.ts';
 import { ensureDocker } from '../../resources/image.ts';
+import { acquireLock, lockOptions } from '../../resources/lock.ts';
 import { findNetwork } from '../../resources/network.ts';
 import type { Step } from '../context.ts';
 
@@ -13,6 +14,10 @@ export const preflight: Step = {
     const network = await findNetwork(aws, svc);
     state.network = network;
     log(`    network: ${network.isDefault ? 'default VPC ' : 'VPC '}${network.vpcId}, subnets ${network.subnets.map((s) => s.id).join(', ')}`);
+    if (!dryRun) {
+      state.lock = await acquireLock(aws, svc, lockOptions(svc, log));
+      log(`    deploy lock: ${state.lock.name} (expires ${state.lock.value.expires} if this run dies)`);
+    }
     for (const s of network.leftOut ?? []) log(`    ! left out default subnet ${s.id}: its zone ${s.zoneId} has no Fargate in ${aws.region} (AWS Fargate Regions page)`);
   },
 };
