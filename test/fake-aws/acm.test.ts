@@ -116,8 +116,9 @@ describe('fake ACM through the real SDK, and HTTPS listeners serving its certifi
     await aws.acm.send(new DeleteCertificateCommand({ CertificateArn: certArn }));
     const gone = await rejection(describeCert());
     assert.equal(gone.name, 'ResourceNotFoundException');
+    fake.expectInvalid({ service: 'acm', operation: 'DescribeCertificate', count: 1 });
     const bad = await rejection(describeCert('not-an-arn'));
-    assert.equal(bad.name, 'InvalidArnException');
+    assert.equal(bad.name, 'ValidationException', 'the ARN breaks the model: AWS answers before looking');
   });
 
   test('tags are added, listed and removed', async () => {
