@@ -2,6 +2,7 @@ import type { Aws } from '../lib/aws.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { emptyReferences, findEcs } from './find-ecs.ts';
 import { findLogGroups, findRepositories, findRoles, findSecurityGroups, findStack } from './find-other.ts';
+import { findLoadBalancerResources } from '../resources/lb-inventory.ts';
 import { byKind, type Found } from './types.ts';
 
 export interface Target {
@@ -46,6 +47,7 @@ export async function inventory(aws: Aws, target: Target): Promise<Inventory> {
     attempt('the execution role', () => findRoles(aws, svc, refs)),
     attempt('log groups', () => findLogGroups(aws, svc, refs)),
     attempt('ECR repositories', () => findRepositories(aws, svc, refs)),
+    attempt('load balancer, certificate, DNS records and autoscaling', () => findLoadBalancerResources(aws, svc)),
     stack ? attempt(`the Lambda stack`, async () => [await findStack(stack.aws, stack.name, stack.environment)].filter((s) => s !== undefined)) : [],
   ]);
   found.push(...rest.flat());

@@ -1,6 +1,7 @@
 import type { Aws, CallerIdentity } from '../lib/aws.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import type { ImageResult } from '../resources/image.ts';
+import type { HostedZone } from '../resources/dns.ts';
 import type { Network } from '../resources/network.ts';
 import type { Log, SummaryRow } from '../resources/output.ts';
 import type { Plan } from '../resources/types.ts';
@@ -23,6 +24,13 @@ export interface DeployState {
   /** after step "service": for an unchanged service, events older than this are history */
   serviceDoneAt?: Date;
   urls: string[];
+  /** load-balanced mode, from step "preflight": the load balancer's subnets and, with a domain to validate, its Route 53 zone */
+  lbSubnets?: string[];
+  hostedZone?: HostedZone;
+  albSecurityGroupId?: string;
+  loadBalancer?: { arn: string; dnsName: string; hostedZoneId: string };
+  targetGroupArn?: string;
+  certificateArn?: string;
 }
 
 export interface DeployContext {

@@ -6,6 +6,10 @@ import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ACMClient } from '@aws-sdk/client-acm';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +38,10 @@ export interface Aws {
   logs: CloudWatchLogsClient;
   cfn: CloudFormationClient;
   lambda: LambdaClient;
+  elbv2: ElasticLoadBalancingV2Client;
+  acm: ACMClient;
+  route53: Route53Client;
+  autoscaling: ApplicationAutoScalingClient;
   calls: AwsCall[];
 }
 
@@ -94,6 +102,10 @@ export function createAws(region: string = resolveRegion()): Aws {
     logs: new CloudWatchLogsClient(config),
     cfn: new CloudFormationClient(config),
     lambda: new LambdaClient(config),
+    elbv2: new ElasticLoadBalancingV2Client(config),
+    acm: new ACMClient(config),
+    route53: new Route53Client(config),
+    autoscaling: new ApplicationAutoScalingClient(config),
   };
   for (const [service, client] of Object.entries(clients)) {
     (client.middlewareStack as unknown as MiddlewareStack).add(

@@ -42,7 +42,23 @@ export function missingTags(live: Record<string, string>, desired: Record<string
 }
 
 /** What clean deletes, in the order it deletes them: what runs first, then what it ran on and with. */
-export const KINDS = ['service', 'task-definition', 'cluster', 'security-group', 'role', 'log-group', 'repository', 'stack'] as const;
+export const KINDS = [
+  'scalable-target',
+  'service',
+  'listener',
+  'load-balancer',
+  'target-group',
+  'task-definition',
+  'cluster',
+  'security-group-rule',
+  'security-group',
+  'dns-record',
+  'certificate',
+  'role',
+  'log-group',
+  'repository',
+  'stack',
+] as const;
 export type Kind = (typeof KINDS)[number];
 
 /** A resource found (by name, by tag, or through what the deployed service references): what a delete acts on. */

@@ -2,6 +2,7 @@ import { callerIdentity } from '../../lib/aws.ts';
 import { ensureDocker } from '../../resources/image.ts';
 import { findNetwork } from '../../resources/network.ts';
 import type { Step } from '../context.ts';
+import { checkLoadBalancerInputs } from '../lb-checks.ts';
 
 export const preflight: Step = {
   id: 'preflight',
@@ -13,5 +14,11 @@ export const preflight: Step = {
     const network = await findNetwork(aws, svc);
     state.network = network;
     log(`    network: ${network.isDefault ? 'default VPC ' : 'VPC '}${network.vpcId}, subnets ${network.subnets.map((s) => s.id).join(', ')}`);
+    const lb = await checkLoadBalancerInputs(aws, svc, network);
+    if (lb) {
+      state.lbSubnets = lb.subnets;
+      state.hostedZone = lb.zone;
+      log(`    load balancer: subnets ${lb.subnets.join(', ')}${lb.zone ? `; Route 53 zone ${lb.zone.name} (${lb.zone.id}) for ${svc.loadBalancer?.domain}` : ''}`);
+    }
   },
 };

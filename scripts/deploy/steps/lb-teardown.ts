@@ -1,0 +1,42 @@
+import { loadBalancerNames } from '../../manifest/load-balancer.ts';
+import { LOAD_BALANCER_DELETERS, findLoadBalancerResources } from '../../resources/lb-inventory.ts';
+import { describeLoadBalancer } from '../../resources/load-balancer.ts';
+import { findSecurityGroup } from '../../resources/security-group.ts';
+import { KINDS } from '../../resources/types.ts';
+import { isOwned } from '../../lib/tags.ts';
+import { need, type Step } from '../context.ts';
+
+
+/**
+ * Back to public-IP mode: once the service runs without its load balancer (step service sent
+ * loadBalancers: [], the rollout moved the tasks), what load-balanced mode made goes, in clean's
+ * order — listeners, load balancer (waited until gone), target group, the load balancer's
+ * security group (its network interfaces linger: retried), DNS records, the certificate.
+ */
+export const loadBalancerTeardown: Step = {
+  id: 'load-balancer-teardown',
+  title: 'remove the load balancer (public-IP mode)',
+  runs: ({ svc }) => !svc.loadBalancer,
+  async run({ svc, aws, dryRun, log, rows, state }) {
+    const names = loadBalancerNames(svc.name, svc.environment);
+    const wasBalanced = (state.servicePlan?.live?.raw.loadBalancers?.length ?? 0) > 0;
+    if (!wasBalanced && !(await describeLoadBalancer(aws, names.loadBalancer))) return log('    nothing to remove');
+    const found = (await findLoadBalancerResources(aws, svc)).filter((f) => f.owned && f.kind !== 'scalable-target');
+    const albGroup = await findSecurityGroup(aws, svc, need(state.network, 'the network').vpcId, names.securityGroup);
+    if (albGroup && isOwned(albGroup.tags, svc.name, svc.environment)) {
+      found.push({ kind: 'security-group', name: `${albGroup.name} (${albGroup.id})`, id: albGroup.id, owned: true });
+    }
+    found.sort((a, b) => KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind));
+    if (!found.length) return log('    nothing to remove');
+    for (const item of found) {
+      if (dryRun) {
+        log(`    - would delete: ${item.kind} ${item.name}`);
+        rows.push({ resource: item.kind, name: item.name, outcome: 'would delete' });
+        continue;
+      }
+      const r = await LOAD_BALANCER_DELETERS[item.kind as keyof typeof LOAD_BALANCER_DELETERS](aws, item);
+      log(`    - ${item.kind} ${item.name}: ${r.note}`);
+      rows.push({ resource: item.kind, name: item.name, outcome: r.outcome });
+    }
+  },
+};
