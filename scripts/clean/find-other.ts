@@ -79,8 +79,14 @@ async function findRepository(aws: Aws, svc: ResolvedService, name: string): Pro
     throw err;
   }
   const tags = fromKeyValue((await aws.ecr.send(new ListEcrTags({ resourceArn: arn }))).tags);
-  const images = (await aws.ecr.send(new ListImagesCommand({ repositoryName: name }))).imageIds ?? [];
-  const digests = new Set(images.map((i) => i.imageDigest));
+  // ListImages pages (100 by default): every page, or big repositories are undercounted
+  const digests = new Set<string | undefined>();
+  let nextToken: string | undefined;
+  do {
+    const page = await aws.ecr.send(new ListImagesCommand({ repositoryName: name, nextToken }));
+    for (const i of page.imageIds ?? []) digests.add(i.imageDigest);
+    nextToken = page.nextToken;
+  } while (nextToken);
   return { kind: 'repository', name, id: name, owned: isOwned(tags, svc.name, svc.environment), detail: plural(digests.size, 'image') };
 }
 

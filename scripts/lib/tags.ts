@@ -7,6 +7,13 @@ export const MANAGED_BY_VALUE = 'lambda2fargate';
 export const SERVICE_KEY = 'lambda2fargate:service';
 export const ENVIRONMENT_KEY = 'lambda2fargate:environment';
 
+/**
+ * The tag values every service the tags go to accepts: IAM's tagValueType and the ECS and CloudWatch
+ * Logs Tag references allow `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`; ECR also refuses `(`, `)` and `,`
+ * (InvalidTagParameterException), which this set already leaves out. At most 256 characters.
+ */
+export const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+
 export function ownershipTags(service: string, environment: string): Record<string, string> {
   return { [MANAGED_BY_KEY]: MANAGED_BY_VALUE, [SERVICE_KEY]: service, [ENVIRONMENT_KEY]: environment };
 }

@@ -19,7 +19,7 @@ export function resolveLambda(m: Layered): ResolvedLambda {
   if (isFields(given)) {
     for (const [k, v] of Object.entries(given)) if (!m.refusedAt(['parameters', k])) parameters[k] = String(v);
   }
-  const tags = manifestTags(m);
+  const tags = manifestTags(m, { nonEmpty: true });
   const resolved: ResolvedLambda = { file: m.source.abs, environment: m.environment, stackName, parameters, tags };
   const region = m.get(['region']);
   if (typeof region === 'string') resolved.region = region;

@@ -55,6 +55,12 @@ export function resolveService(m: Layered): ResolvedService {
   if ('PORT' in variables && variables.PORT !== String(image.port)) {
     m.problem(['variables', 'PORT'], `the container gets PORT=${image.port} from image.port — set image.port instead`, 'key');
   }
+  for (const [k, v] of Object.entries(variables)) {
+    // terraform-provider-aws#39533: ECS leaves such an entry out of the stored revision
+    if (v === '' && !m.refusedAt(['variables', k])) {
+      m.problem(['variables', k], 'is empty — ECS does not store a variable whose value is empty, so the app would see it unset (and every deploy would register a new revision); give it a value or remove it');
+    }
+  }
   if ('HOST' in variables) m.problem(['variables', 'HOST'], 'the deploy sets HOST=0.0.0.0 so the server answers on the task\'s address — remove it', 'key');
 
   const count = get(['count'], d.count);

@@ -2,6 +2,8 @@ import { CreateClusterCommand, DeleteClusterCommand, DescribeClustersCommand, Ta
 import type { Aws } from '../lib/aws.ts';
 import { isAwsError } from '../lib/errors.ts';
 import { fromKeyValue, toLowerKeyValue } from '../lib/tags.ts';
+import type { Log } from './output.ts';
+import { TRANSIENT, retryTransient } from './retry.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { alreadyGone, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
 import type { Found, Plan, Result } from './types.ts';
@@ -34,10 +36,11 @@ export function planCluster(live: LiveCluster | undefined, desired: DesiredClust
   return makePlan('ECS cluster', desired.name, live, desired, live ? tagChanges(live.tags, desired.tags) : []);
 }
 
-export async function applyCluster(aws: Aws, plan: ClusterPlan): Promise<string> {
+export async function applyCluster(aws: Aws, plan: ClusterPlan, log?: Log): Promise<string> {
   const d = plan.desired;
   if (plan.action === 'create') {
-    const out = await aws.ecs.send(new CreateClusterCommand({ clusterName: d.name, tags: toLowerKeyValue(d.tags) }));
+    const create = () => aws.ecs.send(new CreateClusterCommand({ clusterName: d.name, tags: toLowerKeyValue(d.tags) }));
+    const out = await retryTransient('CreateCluster', [TRANSIENT.serviceLinkedRole], create, log);
     return out.cluster?.clusterArn ?? d.name;
   }
   const live = plan.live!;

@@ -12,6 +12,8 @@ import type { Aws } from '../lib/aws.ts';
 import { isAwsError } from '../lib/errors.ts';
 import { fromKeyValue, toKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
+import type { Log } from './output.ts';
+import { TRANSIENT, retryTransient } from './retry.ts';
 import { stableJson } from './diff.ts';
 import { alreadyGone, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
 import type { FieldChange, Found, Plan, Result } from './types.ts';
@@ -97,7 +99,7 @@ export function planRepository(live: LiveRepository | undefined, desired: Desire
 }
 
 /** Returns the repository URI the push goes to. */
-export async function applyRepository(aws: Aws, plan: RepositoryPlan): Promise<{ uri: string; arn: string }> {
+export async function applyRepository(aws: Aws, plan: RepositoryPlan, log?: Log): Promise<{ uri: string; arn: string }> {
   const d = plan.desired;
   if (plan.action === 'create') {
     const out = await aws.ecr.send(
@@ -107,7 +109,8 @@ export async function applyRepository(aws: Aws, plan: RepositoryPlan): Promise<{
         tags: toKeyValue(d.tags),
       }),
     );
-    await aws.ecr.send(new PutLifecyclePolicyCommand({ repositoryName: d.name, lifecyclePolicyText: d.lifecyclePolicy }));
+    const policy = () => aws.ecr.send(new PutLifecyclePolicyCommand({ repositoryName: d.name, lifecyclePolicyText: d.lifecyclePolicy }));
+    await retryTransient('PutLifecyclePolicy', [TRANSIENT.repositoryNotFound], policy, log);
     return { uri: out.repository?.repositoryUri ?? '', arn: out.repository?.repositoryArn ?? '' };
   }
   const live = plan.live!;

@@ -6,7 +6,9 @@ import {
   DetachRolePolicyCommand,
   GetRoleCommand,
   ListAttachedRolePoliciesCommand,
+  ListInstanceProfilesForRoleCommand,
   ListRolePoliciesCommand,
+  RemoveRoleFromInstanceProfileCommand,
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
@@ -15,6 +17,8 @@ import { isAwsError } from '../lib/errors.ts';
 import { fromKeyValue, toKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { isPlainObject, sortKeys, stableJson } from './diff.ts';
+import type { Log } from './output.ts';
+import { TRANSIENT, retryTransient } from './retry.ts';
 import { alreadyGone, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
 import type { FieldChange, Found, Plan, Result } from './types.ts';
 
@@ -34,6 +38,9 @@ export interface DesiredRole {
 }
 
 export type RolePlan = Plan<LiveRole, DesiredRole>;
+
+/** ASCII only: IAM's roleDescriptionType allows [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]* (IAM API, CreateRole). */
+export const ROLE_DESCRIPTION = 'ECS task execution role (pull the image, write logs) - managed by lambda2fargate';
 
 export const ECS_TASKS_TRUST = {
   Version: '2012-10-17',
@@ -86,7 +93,7 @@ export function planRole(live: LiveRole | undefined, desired: DesiredRole): Role
 }
 
 /** Returns the role ARN, and whether the role is new (ECS may not be able to assume it for a few seconds). */
-export async function applyRole(aws: Aws, plan: RolePlan): Promise<{ arn: string; created: boolean }> {
+export async function applyRole(aws: Aws, plan: RolePlan, log?: Log): Promise<{ arn: string; created: boolean }> {
   const d = plan.desired;
   let arn = plan.live?.arn ?? '';
   let attached = plan.live?.attachedPolicyArns ?? [];
@@ -95,7 +102,7 @@ export async function applyRole(aws: Aws, plan: RolePlan): Promise<{ arn: string
       new CreateRoleCommand({
         RoleName: d.name,
         AssumeRolePolicyDocument: JSON.stringify(d.trustPolicy),
-        Description: 'ECS task execution role (pull the image, write logs) — managed by lambda2fargate',
+        Description: ROLE_DESCRIPTION,
         Tags: toKeyValue(d.tags),
       }),
     );
@@ -110,12 +117,18 @@ export async function applyRole(aws: Aws, plan: RolePlan): Promise<{ arn: string
     if (Object.keys(tags).length > 0) await aws.iam.send(new TagRoleCommand({ RoleName: d.name, Tags: toKeyValue(tags) }));
   }
   for (const policyArn of d.policyArns) {
-    if (!attached.includes(policyArn)) await aws.iam.send(new AttachRolePolicyCommand({ RoleName: d.name, PolicyArn: policyArn }));
+    if (attached.includes(policyArn)) continue;
+    const attach = () => aws.iam.send(new AttachRolePolicyCommand({ RoleName: d.name, PolicyArn: policyArn }));
+    await (plan.action === 'create' ? retryTransient('AttachRolePolicy', [TRANSIENT.roleNotFound], attach, log) : attach());
   }
   return { arn, created: plan.action === 'create' };
 }
 
-/** Detaches managed policies and deletes inline ones (IAM refuses to delete a role that has any), then the role. */
+/**
+ * Detaches managed policies and deletes inline ones (IAM DeleteRole refuses a role that has any),
+ * then the role. A role someone put in an instance profile is refused too (DeleteConflict, IAM
+ * DeleteRole reference): it leaves those profiles, then goes. The profiles are not ours; they stay.
+ */
 export async function deleteRole(aws: Aws, item: Found): Promise<Result> {
   const RoleName = item.id;
   try {
@@ -123,13 +136,35 @@ export async function deleteRole(aws: Aws, item: Found): Promise<Result> {
     for (const p of attached) await aws.iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn: p.PolicyArn }));
     const inline = (await aws.iam.send(new ListRolePoliciesCommand({ RoleName }))).PolicyNames ?? [];
     for (const PolicyName of inline) await aws.iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }));
-    await aws.iam.send(new DeleteRoleCommand({ RoleName }));
+    let profiles: string[] = [];
+    try {
+      await aws.iam.send(new DeleteRoleCommand({ RoleName }));
+    } catch (err) {
+      if (!isAwsError(err, 'DeleteConflict', 'DeleteConflictException')) throw err;
+      profiles = await instanceProfilesOf(aws, RoleName);
+      if (!profiles.length) throw err;
+      for (const InstanceProfileName of profiles) await aws.iam.send(new RemoveRoleFromInstanceProfileCommand({ RoleName, InstanceProfileName }));
+      await aws.iam.send(new DeleteRoleCommand({ RoleName }));
+    }
     const n = attached.length + inline.length;
-    return { item, outcome: 'deleted', note: n ? `removed ${n} polic${n === 1 ? 'y' : 'ies'}, deleted` : 'deleted' };
+    const removed = [n ? `${n} polic${n === 1 ? 'y' : 'ies'}` : '', profiles.length ? `${profiles.length} instance profile(s): ${profiles.join(', ')}` : ''].filter(Boolean);
+    return { item, outcome: 'deleted', note: removed.length ? `removed ${removed.join(' and ')}, deleted` : 'deleted' };
   } catch (err) {
     if (isAwsError(err, 'NoSuchEntityException', 'NoSuchEntity')) return alreadyGone(item);
     throw err;
   }
+}
+
+/** Every instance profile the role is in (every page). The profiles themselves are not ours: only the role leaves them. */
+async function instanceProfilesOf(aws: Aws, RoleName: string): Promise<string[]> {
+  const names: string[] = [];
+  let Marker: string | undefined;
+  do {
+    const out = await aws.iam.send(new ListInstanceProfilesForRoleCommand({ RoleName, Marker }));
+    names.push(...(out.InstanceProfiles ?? []).map((p) => p.InstanceProfileName ?? '').filter(Boolean));
+    Marker = out.IsTruncated ? out.Marker : undefined;
+  } while (Marker);
+  return names;
 }
 
 /** IAM returns the document URL-encoded. */

@@ -7,6 +7,8 @@ import type { Aws } from '../lib/aws.ts';
 import { ToolError, isAwsError, message } from '../lib/errors.ts';
 import type { ImageBuild, Platform, ResolvedService } from '../manifest/types.ts';
 import { lastLines, run } from '../lib/process.ts';
+import type { Log } from './output.ts';
+import { TRANSIENT, retryTransient } from './retry.ts';
 
 export const DOCKER_PLATFORM: Record<Platform, string> = { 'linux/x86_64': 'linux/amd64', 'linux/arm64': 'linux/arm64' };
 
@@ -99,7 +101,7 @@ export async function dockerBuild(build: ImageBuild, platform: Platform, localNa
  * Logs in to the registry endpoint ECR names (GetAuthorizationToken; the password goes through
  * stdin into a throw-away Docker config) and pushes. Returns the pushed digest.
  */
-export async function dockerPush(aws: Aws, imageId: string, repositoryUri: string, tag: string): Promise<string | undefined> {
+export async function dockerPush(aws: Aws, imageId: string, repositoryUri: string, tag: string, log?: Log): Promise<string | undefined> {
   const auth = (await aws.ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData?.[0];
   if (!auth?.authorizationToken || !auth.proxyEndpoint) {
     throw new ToolError(message('step 3 (image): ECR GetAuthorizationToken', 'the answer has no token or endpoint', 'check the ECR permissions of your credentials'));
@@ -116,10 +118,13 @@ export async function dockerPush(aws: Aws, imageId: string, repositoryUri: strin
     const ref = `${repositoryUri}:${tag}`;
     const tagged = await run('docker', ['tag', imageId, ref]);
     if (tagged.code !== 0) throw new ToolError(message(`step 3 (image): docker tag ${ref}`, lastLines(tagged.stderr, 3)));
-    const push = await run('docker', ['--config', config, 'push', ref]);
-    if (push.code !== 0) {
-      throw new ToolError(message(`step 3 (image): docker push ${ref}`, lastLines(push.stdout + push.stderr, 5), 'check the registry and rerun the deploy'));
-    }
+    const push = await retryTransient('docker push', [TRANSIENT.pushRepositoryNotFound], async () => {
+      const out = await run('docker', ['--config', config, 'push', ref]);
+      if (out.code !== 0) {
+        throw new ToolError(message(`step 3 (image): docker push ${ref}`, lastLines(out.stdout + out.stderr, 5), 'check the registry and rerun the deploy'));
+      }
+      return out;
+    }, log);
     return /digest: (sha256:[0-9a-f]{64})/.exec(push.stdout)?.[1];
   } finally {
     await rm(config, { recursive: true, force: true });
@@ -163,7 +168,7 @@ export async function resolveImage(aws: Aws, svc: ResolvedService, opts: ImageSt
   const existing = await findImageDigest(aws, opts.repositoryName, tag);
   if (existing) return { image: `${opts.repositoryUri}@${existing}`, tag, digest: existing, action: 'already in the repository' };
   const pushedAt = performance.now();
-  const digest = (await dockerPush(aws, imageId, opts.repositoryUri, tag)) ?? (await findImageDigest(aws, opts.repositoryName, tag));
+  const digest = (await dockerPush(aws, imageId, opts.repositoryUri, tag, opts.log)) ?? (await findImageDigest(aws, opts.repositoryName, tag));
   if (!digest) throw new ToolError(message('step 3 (image)', `ECR does not list ${tag} after the push`, 'rerun the deploy'));
   opts.log(`    pushed ${opts.repositoryUri}:${tag} (${digest.slice(0, 19)}…) in ${((performance.now() - pushedAt) / 1000).toFixed(1)}s`);
   return { image: `${opts.repositoryUri}@${digest}`, tag, digest, action: 'built and pushed' };

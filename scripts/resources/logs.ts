@@ -9,6 +9,8 @@ import {
 import type { Aws } from '../lib/aws.ts';
 import { isAwsError } from '../lib/errors.ts';
 import type { ResolvedService } from '../manifest/types.ts';
+import type { Log } from './output.ts';
+import { TRANSIENT, retryTransient } from './retry.ts';
 import { alreadyGone, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
 import type { FieldChange, Found, Plan, Result } from './types.ts';
 
@@ -57,7 +59,7 @@ export function planLogGroup(live: LiveLogGroup | undefined, desired: DesiredLog
   return makePlan('CloudWatch log group', desired.name, live, desired, changes);
 }
 
-export async function applyLogGroup(aws: Aws, plan: LogGroupPlan): Promise<void> {
+export async function applyLogGroup(aws: Aws, plan: LogGroupPlan, log?: Log): Promise<void> {
   const d = plan.desired;
   if (plan.action === 'create') {
     try {
@@ -66,7 +68,8 @@ export async function applyLogGroup(aws: Aws, plan: LogGroupPlan): Promise<void>
       // created between our read and this call (a concurrent or interrupted run): converge on it
       if (!isAwsError(err, 'ResourceAlreadyExistsException')) throw err;
     }
-    await aws.logs.send(new PutRetentionPolicyCommand({ logGroupName: d.name, retentionInDays: d.retentionInDays }));
+    const retention = () => aws.logs.send(new PutRetentionPolicyCommand({ logGroupName: d.name, retentionInDays: d.retentionInDays }));
+    await retryTransient('PutRetentionPolicy', [TRANSIENT.logGroupBusy], retention, log);
     return;
   }
   if (plan.action === 'update') {

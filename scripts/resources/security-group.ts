@@ -12,6 +12,8 @@ import type { Aws } from '../lib/aws.ts';
 import { isAwsError } from '../lib/errors.ts';
 import { fromKeyValue, isOwned, toKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
+import type { Log } from './output.ts';
+import { TRANSIENT, retryTransient } from './retry.ts';
 import { alreadyGone, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
 import type { FieldChange, Found, Plan, Result } from './types.ts';
 import { eniLimits, poll, seconds } from './wait.ts';
@@ -113,7 +115,8 @@ export function desiredSecurityGroup(svc: ResolvedService, vpcId: string, fromGr
   return {
     name: svc.names.securityGroup,
     vpcId,
-    description: `${svc.name} (${svc.environment}): port ${port} from the manifest's CIDRs — managed by lambda2fargate`,
+    // EC2 CreateSecurityGroup: ASCII letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* only, at most 255
+    description: `${svc.name} (${svc.environment}) port ${port} from manifest CIDRs - managed by lambda2fargate`,
     ingress: [...new Set(svc.network.allowedCidrs)].map((cidr) => ({
       protocol: 'tcp',
       fromPort: port,
@@ -153,7 +156,7 @@ export function toPermission(r: IngressRule, withDescription = true): IpPermissi
 }
 
 /** Returns the group id. Hand-added rules are revoked (the plan lists each one, and the step prints them). */
-export async function applySecurityGroup(aws: Aws, plan: SecurityGroupPlan): Promise<string> {
+export async function applySecurityGroup(aws: Aws, plan: SecurityGroupPlan, log?: Log): Promise<string> {
   const d = plan.desired;
   let id = plan.live?.id ?? '';
   if (plan.action === 'create') {
@@ -174,7 +177,8 @@ export async function applySecurityGroup(aws: Aws, plan: SecurityGroupPlan): Pro
     await aws.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: plan.revoke.map((r) => toPermission(r, false)) }));
   }
   if (plan.authorize.length > 0) {
-    await aws.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: plan.authorize.map((r) => toPermission(r)) }));
+    const authorize = () => aws.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: plan.authorize.map((r) => toPermission(r)) }));
+    await (plan.action === 'create' ? retryTransient('AuthorizeSecurityGroupIngress', [TRANSIENT.groupNotFound], authorize, log) : authorize());
   }
   return id;
 }

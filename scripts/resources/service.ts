@@ -1,12 +1,12 @@
-import { CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, DescribeTasksCommand, TagResourceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, TagResourceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { CreateServiceCommandInput, Service, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
 import type { Aws } from '../lib/aws.ts';
 import { ToolError, isAwsError, message } from '../lib/errors.ts';
 import { fromKeyValue, toLowerKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { diffValues } from './diff.ts';
-import { retryWhileRoleNotReady } from './retry.ts';
-import { taskArns } from './tasks.ts';
+import { TRANSIENT, retryTransient } from './retry.ts';
+import { describeTasks, taskArns } from './tasks.ts';
 import { alreadyGone, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
 import type { Found, Plan, Result } from './types.ts';
 import { poll, seconds, serviceLimits } from './wait.ts';
@@ -160,7 +160,8 @@ export async function applyService(aws: Aws, plan: ServicePlan, log?: (line: str
       ...(s.loadBalancers.length ? { loadBalancers: s.loadBalancers } : {}),
       ...(s.healthCheckGracePeriodSeconds !== undefined ? { healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds } : {}),
     };
-    const out = await retryWhileRoleNotReady('CreateService', () => aws.ecs.send(new CreateServiceCommand(input)), log);
+    const transients = [TRANSIENT.serviceLinkedRole, TRANSIENT.serviceRole, TRANSIENT.clusterNotFound, TRANSIENT.groupNotFoundInEcs];
+    const out = await retryTransient('CreateService', transients, () => aws.ecs.send(new CreateServiceCommand(input)), log);
     return out.service;
   }
   const live = plan.live!;
@@ -169,7 +170,7 @@ export async function applyService(aws: Aws, plan: ServicePlan, log?: (line: str
   const update = updateInput(comparable(liveSettings(live.raw), s), s);
   if (Object.keys(update).length > 0) {
     const input: UpdateServiceCommandInput = { cluster: d.cluster, service: d.name, ...update };
-    result = (await retryWhileRoleNotReady('UpdateService', () => aws.ecs.send(new UpdateServiceCommand(input)), log)).service;
+    result = (await aws.ecs.send(new UpdateServiceCommand(input))).service;
   }
   const tags = missingTags(live.tags, d.tags);
   if (Object.keys(tags).length > 0) await aws.ecs.send(new TagResourceCommand({ resourceArn: live.arn, tags: toLowerKeyValue(tags) }));
@@ -218,8 +219,7 @@ export async function deleteService(aws: Aws, item: Found): Promise<Result> {
   }
   const stopped = tasks.length
     ? await poll(limits, async () => {
-        const out = await aws.ecs.send(new DescribeTasksCommand({ cluster, tasks }));
-        return (out.tasks ?? []).every((t) => t.lastStatus === 'STOPPED' || t.lastStatus === 'DELETED') ? true : undefined;
+        return (await describeTasks(aws, cluster, tasks)).every((t) => t.lastStatus === 'STOPPED' || t.lastStatus === 'DELETED') ? true : undefined;
       })
     : { value: true, waitedMs: 0 };
   const waitedMs = inactive.waitedMs + stopped.waitedMs;

@@ -10,7 +10,6 @@ import { isAwsError } from '../lib/errors.ts';
 import { fromKeyValue, toLowerKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { diffValues, dropEmpty, sortKeys, stableJson } from './diff.ts';
-import { retryWhileRoleNotReady } from './retry.ts';
 import { alreadyGone, makePlan, tagsFor } from './types.ts';
 import type { Found, Plan, Result } from './types.ts';
 
@@ -182,13 +181,9 @@ export function planTaskDefinition(live: LiveTaskDefinition | undefined, desired
 }
 
 /** Registers a new revision when the plan says so; returns the ARN the service should run. */
-export async function applyTaskDefinition(aws: Aws, plan: TaskDefinitionPlan, log?: (line: string) => void): Promise<string> {
+export async function applyTaskDefinition(aws: Aws, plan: TaskDefinitionPlan): Promise<string> {
   if (plan.action === 'unchanged') return plan.live!.arn;
-  const out = await retryWhileRoleNotReady(
-    'RegisterTaskDefinition',
-    () => aws.ecs.send(new RegisterTaskDefinitionCommand({ ...plan.desired.doc, tags: toLowerKeyValue(plan.desired.tags) })),
-    log,
-  );
+  const out = await aws.ecs.send(new RegisterTaskDefinitionCommand({ ...plan.desired.doc, tags: toLowerKeyValue(plan.desired.tags) }));
   return out.taskDefinition?.taskDefinitionArn ?? '';
 }
 

@@ -27,9 +27,14 @@ export async function serviceTasks(aws: Aws, svc: ResolvedService, desiredStatus
     if (isAwsError(err, 'ClusterNotFoundException', 'ServiceNotFoundException')) return [];
     throw err;
   }
+  return describeTasks(aws, svc.names.cluster, arns);
+}
+
+/** DescribeTasks takes "a list of up to 100 task IDs or full ARN entries" (ECS API reference): asked 100 at a time. */
+export async function describeTasks(aws: Aws, cluster: string, arns: string[]): Promise<Task[]> {
   const tasks: Task[] = [];
   for (let i = 0; i < arns.length; i += 100) {
-    const out = await aws.ecs.send(new DescribeTasksCommand({ cluster: svc.names.cluster, tasks: arns.slice(i, i + 100) }));
+    const out = await aws.ecs.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(i, i + 100) }));
     tasks.push(...(out.tasks ?? []));
   }
   return tasks;

@@ -56,32 +56,48 @@ test('throttling bursts on reads and writes are retried and the deploy converges
   assert.deepEqual(creates(mark), ['CreateCluster', 'CreateLogGroup', 'CreateRole', 'CreateSecurityGroup', 'CreateService', 'RegisterTaskDefinition']);
 });
 
-test('a new role ECS cannot assume yet is retried with a bounded backoff until it can', async () => {
-  const name = uniqueName('iam');
-  fake.knobs.iamPropagationMs = 1500;
-  try {
-    const mark = fake.requests.length;
-    const r = await runDeploy(fake, writeManifest(locationManifest(name)), { L2F_RETRY_SCALE: '0.2' });
-    assert.equal(r.code, 0, output(r));
-    assert.match(r.stdout, /not assumable yet .* retrying in/);
-    const rejected = fake.requests.slice(mark).filter((x) => x.error === 'InvalidParameterException');
-    assert.ok(rejected.length >= 1, 'ECS refused the young role at least once');
-    assert.deepEqual(await holdings(name), ONE_OF_EACH(name));
-  } finally {
-    fake.knobs.iamPropagationMs = 0;
+const SERVICE_LINKED_ROLE = 'Unable to assume the service linked role. Please verify that the ECS service linked role exists.';
+
+test('first use of ECS and eventual consistency right after each create are retried, each saying what it waits for, and the deploy converges with one of each', async () => {
+  const name = uniqueName('consistency');
+  const faults = [
+    { service: 'ecs', operation: 'CreateCluster', code: 'InvalidParameterException', message: SERVICE_LINKED_ROLE, count: 2 },
+    { service: 'ecs', operation: 'CreateService', code: 'ClusterNotFoundException', message: 'Cluster not found.', count: 1 },
+    { service: 'ecs', operation: 'CreateService', code: 'InvalidParameterException', message: SERVICE_LINKED_ROLE, count: 1 },
+    { service: 'ec2', operation: 'AuthorizeSecurityGroupIngress', code: 'InvalidGroup.NotFound', message: "The security group 'sg-x' does not exist", count: 2 },
+    { service: 'logs', operation: 'PutRetentionPolicy', code: 'OperationAbortedException', message: 'A conflicting operation is currently in progress against this resource.', count: 1 },
+    { service: 'iam', operation: 'AttachRolePolicy', code: 'NoSuchEntity', message: `The role with name ${name}-default-exec cannot be found.`, status: 404, count: 1 },
+  ];
+  for (const fail of faults) fake.inject({ fail });
+  const mark = fake.requests.length;
+  const r = await runDeploy(fake, writeManifest(locationManifest(name)));
+  fake.clearFaults();
+  assert.equal(r.code, 0, output(r));
+  for (const why of [
+    /CreateCluster: ECS's service-linked role is new in this account \(first use of ECS\) and not ready yet — retrying in/,
+    /CreateService: the cluster created a moment ago is not visible to ECS yet — retrying in/,
+    /CreateService: ECS's service-linked role is new/,
+    /AuthorizeSecurityGroupIngress: the security group created a moment ago is not visible to EC2 yet — retrying in/,
+    /PutRetentionPolicy: the log group created a moment ago is still being set up — retrying in/,
+    /AttachRolePolicy: the role created a moment ago is not visible to IAM yet — retrying in/,
+  ]) {
+    assert.match(r.stdout, why);
   }
+  const ops = new Set(faults.map((f) => f.operation));
+  const failed = fake.requests.slice(mark).filter((x) => x.error && ops.has(x.operation)).length;
+  assert.equal(failed, 8, 'each injected error was met once, and retried');
+  assert.deepEqual(await holdings(name), ONE_OF_EACH(name));
 });
 
-test('a role that never becomes assumable ends the retries with exit 1 naming the step', async () => {
-  const name = uniqueName('iam-never');
-  fake.knobs.iamPropagationMs = 600_000;
-  try {
-    const r = await runDeploy(fake, writeManifest(locationManifest(name)), { L2F_RETRY_SCALE: '0.001' });
-    assert.equal(r.code, 1, output(r));
-    assert.match(r.stderr, /step [67] \(.*\): InvalidParameterException: .*unable to assume the role/);
-  } finally {
-    fake.knobs.iamPropagationMs = 0;
-  }
+test('an error that does not go away ends the bounded retries with exit 1 naming the step and the AWS error', async () => {
+  const name = uniqueName('slr-never');
+  fake.inject({ fail: { service: 'ecs', operation: 'CreateCluster', code: 'InvalidParameterException', message: SERVICE_LINKED_ROLE, count: Infinity } });
+  const mark = fake.requests.length;
+  const r = await runDeploy(fake, writeManifest(locationManifest(name)), { L2F_RETRY_SCALE: '0.001' });
+  fake.clearFaults();
+  assert.equal(r.code, 1, output(r));
+  assert.match(r.stderr, /step 6 \(cluster and task definition\): InvalidParameterException: Unable to assume the service linked role/);
+  assert.equal(fake.requests.slice(mark).filter((x) => x.operation === 'CreateCluster').length, 12, 'one call and 11 bounded retries');
 });
 
 test('a deploy stopped after each step in turn (L2F_STOP_AFTER_STEP) converges on rerun with nothing created twice', async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { contentTag, gitTag } from '../../scripts/resources/image.ts';
-import { isRoleNotReady, retryWhileRoleNotReady } from '../../scripts/resources/retry.ts';
+import { TRANSIENT, matchTransient, retryTransient } from '../../scripts/resources/retry.ts';
 import { judge } from '../../scripts/resources/wait.ts';
 import type { Deployment } from '@aws-sdk/client-ecs';
 
@@ -40,23 +40,30 @@ function awsError(name: string, msg: string): Error {
   return Object.assign(new Error(msg), { name });
 }
 
-test('only “unable to assume the role” and PassRole refusals count as the new role not being ready', () => {
-  assert.equal(isRoleNotReady(awsError('InvalidParameterException', "ECS was unable to assume the role 'arn' that was provided")), true);
-  assert.equal(isRoleNotReady(awsError('AccessDeniedException', 'not authorized to perform: iam:PassRole on resource')), true);
-  assert.equal(isRoleNotReady(awsError('InvalidParameterException', 'subnet not found')), false);
-  assert.equal(isRoleNotReady(awsError('ThrottlingException', 'Rate exceeded')), false);
+test('only the named eventual-consistency errors count as transient: by name, and by message where the name is broad', () => {
+  const create = [TRANSIENT.serviceLinkedRole, TRANSIENT.clusterNotFound];
+  const slr = awsError('InvalidParameterException', 'Unable to assume the service linked role. Please verify that the ECS service linked role exists.');
+  assert.equal(matchTransient(slr, create), TRANSIENT.serviceLinkedRole);
+  assert.equal(matchTransient(awsError('ClusterNotFoundException', 'Cluster not found.'), create), TRANSIENT.clusterNotFound);
+  assert.equal(matchTransient(awsError('NoSuchEntityException', 'The role with name x cannot be found.'), [TRANSIENT.roleNotFound]), TRANSIENT.roleNotFound);
+  // the old guess: the task execution role error is the load balancer's, never a synchronous CreateService answer
+  assert.equal(matchTransient(awsError('InvalidParameterException', "ECS was unable to assume the role 'arn' that was provided"), create), undefined);
+  assert.equal(matchTransient(awsError('InvalidParameterException', 'subnet not found'), create), undefined);
+  assert.equal(matchTransient(awsError('ClusterNotFoundException', 'x'), [TRANSIENT.groupNotFound]), undefined, 'only the errors asked for');
 });
 
-test('the role retry is bounded: it retries the rejection, then gives up with it; other errors fail at once', async () => {
+test('the transient retry is bounded: it retries the error saying what it waits for, then gives up with it; other errors fail at once', async () => {
   let calls = 0;
-  const notReady = awsError('InvalidParameterException', 'ECS was unable to assume the role x');
-  const ok = await retryWhileRoleNotReady('Op', async () => (++calls < 3 ? Promise.reject(notReady) : 'done'), () => {}, [1, 1, 1]);
+  const lines: string[] = [];
+  const notYet = awsError('InvalidGroup.NotFound', "The security group 'sg-1' does not exist");
+  const ok = await retryTransient('Op', [TRANSIENT.groupNotFound], async () => (++calls < 3 ? Promise.reject(notYet) : 'done'), (l) => lines.push(l), [1, 1, 1]);
   assert.deepEqual([ok, calls], ['done', 3]);
+  assert.match(lines[0] ?? '', /Op: the security group created a moment ago is not visible to EC2 yet — retrying in 0\.0s/);
   calls = 0;
-  await assert.rejects(retryWhileRoleNotReady('Op', async () => (calls++, Promise.reject(notReady)), () => {}, [1, 1]), /unable to assume/);
+  await assert.rejects(retryTransient('Op', [TRANSIENT.groupNotFound], async () => (calls++, Promise.reject(notYet)), () => {}, [1, 1]), /does not exist/);
   assert.equal(calls, 3);
   calls = 0;
-  await assert.rejects(retryWhileRoleNotReady('Op', async () => (calls++, Promise.reject(awsError('ClientException', 'bad'))), () => {}, [1, 1]), /bad/);
+  await assert.rejects(retryTransient('Op', [TRANSIENT.groupNotFound], async () => (calls++, Promise.reject(awsError('ClientException', 'bad'))), () => {}, [1, 1]), /bad/);
   assert.equal(calls, 1);
 });
 

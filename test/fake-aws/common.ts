@@ -43,9 +43,11 @@ export function str(params: Record<string, unknown>, name: string, code = 'Valid
   return v;
 }
 
+/** A list parameter as an array: absent → [], one restXml element (an object) or value → [it]. */
 export function asArray<T = unknown>(v: unknown): T[] {
   if (Array.isArray(v)) return v as T[];
-  return [];
+  if (v === undefined || v === null || v === '') return [];
+  return [v as T];
 }
 
 /** AWS filter values accept `*` and `?` wildcards. */

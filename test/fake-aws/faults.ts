@@ -1,5 +1,4 @@
 import { AwsError } from './common.ts';
-import type { Protocol } from './wire.ts';
 
 export interface ThrottleFault {
   service?: string;
@@ -24,14 +23,7 @@ interface Armed {
   service?: string;
   operation?: string;
   remaining: number;
-  error: (protocol: Protocol) => AwsError;
-}
-
-/** The throttling error each protocol family uses; the SDKs retry all three. */
-function throttling(protocol: Protocol): AwsError {
-  if (protocol === 'ec2') return new AwsError('RequestLimitExceeded', 'Request limit exceeded.', 503);
-  if (protocol === 'query') return new AwsError('Throttling', 'Rate exceeded', 400);
-  return new AwsError('ThrottlingException', 'Rate exceeded', 400);
+  error: (throttling: () => AwsError) => AwsError;
 }
 
 export class Faults {
@@ -40,7 +32,7 @@ export class Faults {
   add(fault: Fault): void {
     if ('throttle' in fault) {
       const { service, operation, count } = fault.throttle;
-      this.armed.push({ service, operation, remaining: count, error: throttling });
+      this.armed.push({ service, operation, remaining: count, error: (throttling) => throttling() });
     } else {
       const { service, operation, code, message, status, count } = fault.fail;
       this.armed.push({ service, operation, remaining: count ?? 1, error: () => new AwsError(code, message ?? `Injected ${code}`, status ?? 400) });
@@ -51,12 +43,12 @@ export class Faults {
     this.armed = [];
   }
 
-  /** The injected error for this call, if any (and uses it up). */
-  take(service: string, operation: string, protocol: Protocol): AwsError | undefined {
+  /** The injected error for this call, if any (and uses it up); `throttling` is the protocol's own. */
+  take(service: string, operation: string, throttling: () => AwsError): AwsError | undefined {
     const hit = this.armed.find((a) => a.remaining > 0 && (!a.service || a.service === service) && (!a.operation || a.operation === operation));
     if (!hit) return undefined;
     hit.remaining--;
     this.armed = this.armed.filter((a) => a.remaining > 0);
-    return hit.error(protocol);
+    return hit.error(throttling);
   }
 }

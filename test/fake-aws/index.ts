@@ -14,7 +14,7 @@ import { DockerRunner, ProcessRunner, type TaskCommand } from './runner.ts';
 import { Scheduler } from './scheduler.ts';
 import type { ServiceDef } from './service.ts';
 import { stsService } from './sts.ts';
-import { errorResponse, okResponse, parseRequest, serviceOf, type WireResponse } from './wire.ts';
+import { codecFor, serviceOf, wireRequest, type WireResponse } from './wire.ts';
 
 export type { Fault, FailFault, ThrottleFault } from './faults.ts';
 export type { Knobs } from './knobs.ts';
@@ -111,6 +111,11 @@ export class FakeAws {
     };
   }
 
+  /** Serves another backend (or replaces one) under its SigV4 signing name. */
+  register(signingName: string, def: ServiceDef): void {
+    this.services[signingName] = def;
+  }
+
   inject(fault: Fault): void {
     this.faults.add(fault);
   }
@@ -174,37 +179,37 @@ export class FakeAws {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
-    if (req.url?.startsWith('/_fake/')) return this.control(req, res, body);
+    const body = Buffer.concat(chunks);
+    if (req.url?.startsWith('/_fake/')) return this.control(req, res, body.toString('utf8'));
     const reply = await this.answer(req, body);
     res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
     res.end(reply.body);
   }
 
-  private async answer(req: IncomingMessage, body: string): Promise<WireResponse> {
+  private async answer(req: IncomingMessage, body: Buffer): Promise<WireResponse> {
     const name = serviceOf(req);
     const def = name ? this.services[name] : undefined;
-    if (!name || !def) {
-      return { status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ __type: 'UnknownService', message: `fake-aws does not serve '${name ?? 'unknown'}'` }) };
+    const codec = def && codecFor(def.protocol);
+    if (!name || !def || !codec) {
+      const why = def ? `has no codec for protocol '${def.protocol}' yet` : 'does not serve it';
+      return { status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ __type: 'UnknownService', message: `fake-aws: '${name ?? 'unknown'}': fake-aws ${why}` }) };
     }
+    const wire = wireRequest(req, body);
     const record: RecordedRequest = { service: name, operation: '', params: {}, status: 200 };
     let reply: WireResponse;
     try {
-      const parsed = parseRequest(name, def.protocol, req, body);
-      record.operation = parsed.operation;
-      record.params = parsed.params;
-      const injected = this.faults.take(name, parsed.operation, def.protocol);
+      const { operation, params } = codec.decode(wire, def);
+      record.operation = operation;
+      record.params = params;
+      const injected = this.faults.take(name, operation, codec.throttling);
       if (injected) throw injected;
-      const op = def.ops[parsed.operation];
-      if (!op) {
-        const code = def.protocol === 'json' ? 'UnknownOperationException' : 'InvalidAction';
-        throw new AwsError(code, `fake-aws: ${name} ${parsed.operation} is not implemented`);
-      }
-      reply = okResponse(def.protocol, parsed.operation, await op(parsed.params), def.xmlns);
+      const op = def.ops[operation];
+      if (!op) throw new AwsError(codec.unknownOperation.code, `fake-aws: ${name} ${operation} is not implemented`, codec.unknownOperation.status);
+      reply = codec.encode(operation, await op(params), def, wire);
     } catch (err) {
-      const e = err instanceof AwsError ? err : new AwsError(def.protocol === 'json' ? 'ServerException' : 'InternalFailure', `fake-aws: ${(err as Error).message}`, 500);
+      const e = err instanceof AwsError ? err : new AwsError(codec.internalError, `fake-aws: ${(err as Error).message}`, 500);
       record.error = e.code;
-      reply = errorResponse(def.protocol, e, def.xmlns);
+      reply = codec.error(e, def, wire);
     }
     record.status = reply.status;
     this.requests.push(record);

@@ -9,4 +9,9 @@ export interface ServiceDef {
   protocol: Protocol;
   xmlns: string;
   ops: Record<string, Operation>;
+  /**
+   * REST protocols only: `'METHOD /path/{Label}'` (greedy `{Key+}`, literal `?query` keys allowed)
+   * → operation name. The most specific template wins.
+   */
+  routes?: Record<string, string>;
 }

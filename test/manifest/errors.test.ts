@@ -14,6 +14,10 @@ interface Case {
   problems: string[];
 }
 
+const TAG_HINT = 'must be letters, digits, spaces and _ . : / = + - @ only (the tag value rule of IAM, ECS and CloudWatch Logs; ECR also refuses ( ) and ,)';
+
+const EMPTY_VARIABLE = 'is empty — ECS does not store a variable whose value is empty, so the app would see it unset (and every deploy would register a new revision); give it a value or remove it';
+
 // Each fixture under fixtures/bad is one broken manifest; the loader must report exactly these lines.
 const cases: Case[] = [
   { name: 'build-context-missing', problems: [
@@ -67,6 +71,10 @@ const cases: Case[] = [
   ] },
   { name: 'image-neither', problems: [
     '2:1: image: says neither what to build nor what to run — add image.build (context, dockerfile) or image.location (an existing image URI)',
+  ] },
+  { name: 'lambda-tag-empty', problems: [
+    '3:9: tags.team: must not be empty',
+    `4:10: tags.owner: ${TAG_HINT}; got the text "Jane's team"`,
   ] },
   { name: 'lambda-bad', problems: [
     '1:12: stackName: must be letters, digits and hyphens, starting with a letter (CloudFormation stack names); got the text "9lives"',
@@ -144,6 +152,11 @@ const cases: Case[] = [
   { name: 'syntax-unclosed-flow', problems: [
     '3:1: YAML syntax: Flow map in block collection must be sufficiently indented and end with a } — check the indentation, quotes and brackets on this line and the one before',
   ] },
+  { name: 'tag-value-charset', problems: [
+    `5:10: tags.owner: ${TAG_HINT}; got the text "Jane's team"`,
+    `6:9: tags.tier: ${TAG_HINT}; got the text "(prod)"`,
+    `7:10: tags.teams: ${TAG_HINT}; got the text "a,b"`,
+  ] },
   { name: 'tab-indent', problems: [
     '3:1: YAML syntax: a tab used for indentation — YAML indents with spaces',
   ] },
@@ -170,6 +183,10 @@ const cases: Case[] = [
   ] },
   { name: 'variable-empty', problems: [
     '5:3: variables.EMPTY: must be text, a number or true/false, got nothing (an empty value)',
+  ] },
+  { name: 'variable-empty-text', problems: [
+    `5:10: variables.EMPTY: ${EMPTY_VARIABLE}`,
+    `6:13: variables.FROM_ENV: ${EMPTY_VARIABLE}`,
   ] },
   { name: 'wrong-type-count', problems: [
     '4:8: count: must be a whole number, got the number 1.5',

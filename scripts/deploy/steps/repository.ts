@@ -12,6 +12,6 @@ export const repository: Step = {
     const plan = planRepository(await findRepository(aws, svc), desiredRepository(svc));
     show(plan, [`scan on push, lifecycle: keep the last ${svc.deployment.keepImages} images`]);
     if (dryRun) state.repositoryUri = plan.live?.uri;
-    else state.repositoryUri = (await applyRepository(aws, plan)).uri;
+    else state.repositoryUri = (await applyRepository(aws, plan, log)).uri;
   },
 };

@@ -5,7 +5,7 @@ import { need, type Step } from '../context.ts';
 export const executionRole: Step = {
   id: 'role',
   title: 'execution role and log group',
-  async run({ svc, aws, dryRun, show, state }) {
+  async run({ svc, aws, dryRun, log, show, state }) {
     const who = need(state.who, 'the caller identity');
     const rolePlan = planRole(await findRole(aws, svc), desiredRole(svc, partitionOf(who.arn)));
     show(rolePlan, ['trust: ecs-tasks.amazonaws.com; policy: AmazonECSTaskExecutionRolePolicy']);
@@ -15,7 +15,7 @@ export const executionRole: Step = {
       state.executionRoleArn = rolePlan.live?.arn ?? `arn:${partitionOf(who.arn)}:iam::${who.account}:role/${svc.names.executionRole}`;
       return;
     }
-    state.executionRoleArn = (await applyRole(aws, rolePlan)).arn;
-    await applyLogGroup(aws, logPlan);
+    state.executionRoleArn = (await applyRole(aws, rolePlan, log)).arn;
+    await applyLogGroup(aws, logPlan, log);
   },
 };

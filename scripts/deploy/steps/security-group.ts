@@ -9,7 +9,7 @@ async function converge(ctx: DeployContext, desired: DesiredSecurityGroup, detai
   const plan = planSecurityGroup(await findSecurityGroup(aws, svc, desired.vpcId, desired.name), desired);
   show(plan, details);
   for (const r of plan.revoke) log(`    ! ${dryRun ? 'would revoke' : 'revoking'} a rule the manifest does not ask for: ${describeRule(r)}`);
-  return dryRun ? (plan.live?.id ?? `(new security group ${desired.name})`) : await applySecurityGroup(aws, plan);
+  return dryRun ? (plan.live?.id ?? `(new security group ${desired.name})`) : await applySecurityGroup(aws, plan, log);
 }
 
 export const securityGroup: Step = {

@@ -10,7 +10,7 @@ export const taskDefinition: Step = {
     const image = need(state.image, 'the image');
     const clusterPlan = planCluster(await findCluster(aws, svc), desiredCluster(svc));
     show(clusterPlan);
-    if (!dryRun) await applyCluster(aws, clusterPlan);
+    if (!dryRun) await applyCluster(aws, clusterPlan, log);
     const live = await findTaskDefinition(aws, svc);
     let imageForPlan = image.image;
     const liveImage = live?.doc.containerDefinitions?.find((c) => c.name === svc.names.container)?.image;
@@ -35,7 +35,7 @@ export const taskDefinition: Step = {
       state.taskDefinitionArn = `${svc.names.family}:(new revision)`;
       return;
     }
-    const arn = await applyTaskDefinition(aws, plan, log);
+    const arn = await applyTaskDefinition(aws, plan);
     log(`        → registered ${shortTd(arn)}`);
     rows[rows.length - 1]!.name = shortTd(arn);
     state.taskDefinitionArn = arn;
