@@ -76,7 +76,7 @@ export function resolveLoadBalancer(m: Layered, name: string, healthcheck: Healt
   if (domain) at.domain = fieldAt(m, lb('domain'));
   if (certificate) at.certificate = fieldAt(m, lb('certificate'));
   if (subnets) at.subnets = fieldAt(m, lb('subnets'));
-  return {
+  const settings: Omit<LoadBalancerSettings, 'at'> = {
     names,
     ...(subnets ? { subnets } : {}),
     idleTimeout: durationIn(m, lb('idleTimeout'), d.idleTimeout, 1, 4000),
@@ -93,8 +93,9 @@ export function resolveLoadBalancer(m: Layered, name: string, healthcheck: Healt
     ...(domain ? { domain: domain.toLowerCase().replace(/\.$/, '') } : {}),
     ...(certificate ? { certificate } : {}),
     sslPolicy: (m.get(lb('sslPolicy')) as string | undefined) ?? d.sslPolicy,
-    at,
   };
+  // positions are for error messages, not part of what `make validate` prints
+  return Object.defineProperty(settings, 'at', { value: at, enumerable: false }) as LoadBalancerSettings;
 }
 
 /** The `scaling` block; undefined when absent. */

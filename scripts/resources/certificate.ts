@@ -5,7 +5,8 @@ import type { Aws } from '../lib/aws.ts';
 import { ToolError, isAwsError, message } from '../lib/errors.ts';
 import { fromKeyValue, isOwned, toKeyValue } from '../lib/tags.ts';
 import type { ResolvedService } from '../manifest/types.ts';
-import { alreadyGone, makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
+import { deleteWhenFree } from './in-use.ts';
+import { makePlan, missingTags, tagChanges, tagsFor } from './types.ts';
 import type { Found, Plan, Result } from './types.ts';
 import { envNumber, poll, seconds } from './wait.ts';
 
@@ -123,22 +124,7 @@ export async function waitForCertificate(aws: Aws, arn: string, until: (c: LiveC
 
 /** DeleteCertificate is refused (ResourceInUseException) until the listener using it is gone: retried, bounded. */
 export async function deleteCertificate(aws: Aws, item: Found): Promise<Result> {
-  const limits = { intervalMs: envNumber('L2F_POLL_MS', 5_000), timeoutMs: envNumber('L2F_LB_TIMEOUT_MS', 5 * 60_000) };
-  let last = '';
-  const done = await poll(limits, async () => {
-    try {
-      await aws.acm.send(new DeleteCertificateCommand({ CertificateArn: item.id }));
-      return 'deleted' as const;
-    } catch (err) {
-      if (isAwsError(err, 'ResourceNotFoundException')) return 'not-found' as const;
-      if (!isAwsError(err, 'ResourceInUseException')) throw err;
-      last = (err as Error).message;
-      return undefined;
-    }
-  });
-  if (done.value === 'not-found') return alreadyGone(item);
-  if (done.value === 'deleted') return { item, outcome: 'deleted', note: done.waitedMs ? `deleted after ${seconds(done.waitedMs)} in use` : 'deleted', waitedMs: done.waitedMs };
-  return { item, outcome: 'failed', note: `still in use after ${seconds(limits.timeoutMs)} (${last}) — run make clean again`, waitedMs: done.waitedMs };
+  return deleteWhenFree(item, () => aws.acm.send(new DeleteCertificateCommand({ CertificateArn: item.id })), { notFound: ['ResourceNotFoundException'], inUse: ['ResourceInUseException'] });
 }
 
 /** A given certificate must be ISSUED and name the domain (itself or a wildcard one level up). */

@@ -190,7 +190,7 @@ export function updateInput(live: ServiceSettings, want: ServiceSettings): Parti
   // UpdateService adds, changes and — with [] — removes load balancers of a rolling-update service
   // (UpdateService loadBalancers; ecspresso #868 sends [] to remove them), starting a new deployment
   if (differs('loadBalancers')) out.loadBalancers = want.loadBalancers;
-  if (differs('healthCheckGracePeriodSeconds')) out.healthCheckGracePeriodSeconds = want.healthCheckGracePeriodSeconds;
+  if (want.healthCheckGracePeriodSeconds !== undefined && differs('healthCheckGracePeriodSeconds')) out.healthCheckGracePeriodSeconds = want.healthCheckGracePeriodSeconds;
   return out;
 }
 

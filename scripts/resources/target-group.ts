@@ -14,9 +14,9 @@ import { toKeyValue } from '../lib/tags.ts';
 import type { LoadBalancerSettings, ResolvedService } from '../manifest/types.ts';
 import { diffValues } from './diff.ts';
 import { addMissingElbTags, elbTags, refuseForeign } from './elb-tags.ts';
-import { alreadyGone, makePlan, tagChanges, tagsFor } from './types.ts';
+import { makePlan, tagChanges, tagsFor } from './types.ts';
 import type { Found, Plan, Result } from './types.ts';
-import { envNumber, poll, seconds } from './wait.ts';
+import { deleteWhenFree } from './in-use.ts';
 
 /** The health check as CreateTargetGroup/ModifyTargetGroup take it. */
 export interface TargetGroupHealthCheck {
@@ -182,20 +182,8 @@ export function countTargets(targets: TargetState[]): string {
 
 /** DeleteTargetGroup is refused (ResourceInUse) while a listener or a service still uses it: retried, bounded. */
 export async function deleteTargetGroup(aws: Aws, item: Found): Promise<Result> {
-  const limits = { intervalMs: envNumber('L2F_POLL_MS', 5_000), timeoutMs: envNumber('L2F_LB_TIMEOUT_MS', 5 * 60_000) };
-  let last = '';
-  const done = await poll(limits, async () => {
-    try {
-      await aws.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: item.id }));
-      return 'deleted' as const;
-    } catch (err) {
-      if (isAwsError(err, 'TargetGroupNotFoundException', 'TargetGroupNotFound')) return 'not-found' as const;
-      if (!isAwsError(err, 'ResourceInUseException', 'ResourceInUse')) throw err;
-      last = (err as Error).message;
-      return undefined;
-    }
+  return deleteWhenFree(item, () => aws.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: item.id })), {
+    notFound: ['TargetGroupNotFoundException', 'TargetGroupNotFound'],
+    inUse: ['ResourceInUseException', 'ResourceInUse'],
   });
-  if (done.value === 'not-found') return alreadyGone(item);
-  if (done.value === 'deleted') return { item, outcome: 'deleted', note: done.waitedMs ? `deleted after ${seconds(done.waitedMs)} in use` : 'deleted', waitedMs: done.waitedMs };
-  return { item, outcome: 'failed', note: `still in use after ${seconds(limits.timeoutMs)} (${last}) — run make clean again`, waitedMs: done.waitedMs };
 }
