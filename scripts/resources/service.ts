@@ -57,6 +57,10 @@ export async function findService(aws: Aws, svc: ResolvedService): Promise<LiveS
   return { arn: s.serviceArn, name: svc.names.service, cluster: svc.names.cluster, status: s.status ?? '', raw: s, tags: fromKeyValue(s.tags) };
 }
 
+export const SCALED_TAG = 'lambda2fargate:scaling';
+/** …and that it runs behind a load balancer: until the switch back to public-IP mode has removed it, the tag stays */
+export const BALANCED_TAG = 'lambda2fargate:load-balancer';
+
 export interface ServiceInputs {
   taskDefinition: string;
   subnets: string[];
@@ -97,7 +101,8 @@ export function desiredService(svc: ResolvedService, inputs: ServiceInputs): Des
       loadBalancers: lb && inputs.targetGroupArn ? [{ targetGroupArn: inputs.targetGroupArn, containerName: svc.names.container, containerPort: svc.image.port }] : [],
       ...(lb ? { healthCheckGracePeriodSeconds: lb.gracePeriod } : {}),
     },
-    tags: tagsFor(svc),
+    // the service remembers that a scaler owns its count, so turning scaling off is noticed without an extra lookup per deploy
+    tags: { ...tagsFor(svc), ...(svc.scaling ? { [SCALED_TAG]: 'on' } : {}), ...(lb ? { [BALANCED_TAG]: lb.names.loadBalancer } : {}) },
   };
 }
 
