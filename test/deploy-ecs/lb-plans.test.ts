@@ -139,7 +139,7 @@ describe('the service in load-balanced mode', () => {
     const svc = balanced({}, { count: 1, scaling: { min: 2, max: 6, cpu: 60, scaleInCooldown: 120, scaleOutCooldown: 60 } });
     assert.equal(desiredService(svc, inputs).settings.desiredCount, 2);
     assert.equal(desiredService(svc, { ...inputs, liveDesiredCount: 5 }).settings.desiredCount, 5);
-    const live = { arn: 'arn:svc', name: 'web-test', cluster: 'web-test', status: 'ACTIVE', tags: tagsFor(svc), raw: { ...desiredService(svc, { ...inputs, liveDesiredCount: 5 }).settings, networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-a'], securityGroups: ['sg-svc'], assignPublicIp: 'ENABLED' } } } as never };
+    const live = { arn: 'arn:svc', name: 'web-test', cluster: 'web-test', status: 'ACTIVE', tags: desiredService(svc, inputs).tags, raw: { ...desiredService(svc, { ...inputs, liveDesiredCount: 5 }).settings, networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-a'], securityGroups: ['sg-svc'], assignPublicIp: 'ENABLED' } } } as never };
     assert.equal(planService(live, desiredService(svc, { ...inputs, liveDesiredCount: 5 })).action, 'unchanged');
   });
 
