@@ -27,6 +27,9 @@ ENV NODE_ENV=production \
     PORT=3000
 WORKDIR /app
 COPY --from=build /out/ ./
+# Handlers brought in by `make init CODE=1` (functions/<name>/, HANDLER=functions/<name>/<file>.<export>),
+# copied as Lambda ran them: already built JavaScript with their node_modules.
+COPY functions/ functions/
 # ECS defines the health check (GET $HEALTH_PATH, default /healthz); the server handles SIGTERM itself.
 USER node
 EXPOSE 3000

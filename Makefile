@@ -19,13 +19,17 @@ CONNECTIONS ?=
 BENCH_REPORT ?=
 LOCAL_PORT ?=
 LAMBDA_PORT ?=
+FUNCTION ?=
+CODE ?=
+FORCE ?=
 export ENV MANIFEST DRY_RUN YES OUTPUT FOLLOW SINCE LAMBDA NO_DOCKER DURATION CONNECTIONS BENCH_REPORT LOCAL_PORT LAMBDA_PORT
+export FUNCTION CODE FORCE
 
 NODE ?= node
 RUN := $(NODE) --import tsx
 DEPS := node_modules/.installed
 
-.PHONY: help install deploy-lambda deploy-ecs plan diff validate status logs clean local bench test test-unit test-docker typecheck node-check
+.PHONY: help install init deploy-lambda deploy-ecs plan diff validate status logs clean local bench test test-unit test-docker typecheck node-check
 
 help: ## List the targets and their options
 	@echo "lambda2fargate — make <target> [ENV=<environment>] [MANIFEST=<file>] [DRY_RUN=1] [YES=1]"
@@ -44,6 +48,9 @@ $(DEPS): package.json package-lock.json | node-check
 	@touch $@
 
 install: $(DEPS) ## Install the project's dependencies (every target does this itself when needed)
+
+init: $(DEPS) ## Write the manifests from a deployed Lambda function: FUNCTION=<name or ARN> [ENV, CODE=1 (its code too), FORCE=1, OUTPUT=json, MANIFEST]
+	@$(RUN) scripts/init.ts
 
 local: $(DEPS) ## Run both halves on this machine, no AWS account needed [NO_DOCKER=1, LOCAL_PORT, LAMBDA_PORT]
 	@$(RUN) scripts/local.ts

@@ -33,3 +33,13 @@ export function fargateSizeProblem(cpu: number, memory: number): string | undefi
 function orList(items: number[]): string {
   return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
+
+/** The cheapest pair Fargate runs with at least `minCpu` units and `minMemory` MiB (cpu first, then memory). */
+export function smallestFargateSize(minCpu: number, minMemory: number): { cpu: number; memory: number } | undefined {
+  for (const cpu of fargateCpus) {
+    if (cpu < minCpu) continue;
+    const memory = sizes[cpu]!.memory.find((m) => m >= minMemory);
+    if (memory !== undefined) return { cpu, memory };
+  }
+  return undefined;
+}

@@ -89,6 +89,8 @@ export class Ecs {
     for (const c of containers) {
       if (!c.name) throw clientError('Container.name should not be null or empty.');
       if (!c.image) throw clientError('Container.image should not be null or empty.');
+      // aws-sdk-go#2370: even an empty secrets list needs the execution role
+      if (c.secrets !== undefined && !p.executionRoleArn) throw clientError("When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.");
       if (p.networkMode === 'awsvpc') {
         for (const m of asArray<Params>(c.portMappings)) {
           if (m.hostPort !== undefined && m.hostPort !== m.containerPort) throw clientError('When networkMode=awsvpc, the host ports and container ports in port mappings must match.');

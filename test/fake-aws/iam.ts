@@ -1,4 +1,6 @@
 import { ACCOUNT, AwsError, fromKeyValue, hex, str, toKeyValue, type Tags } from './common.ts';
+import { AWS_MANAGED_POLICIES } from './managed-policies.ts';
+import { evaluate, type Decision } from './policy.ts';
 import type { Params, ServiceDef } from './service.ts';
 import { members } from './wire.ts';
 
@@ -20,6 +22,36 @@ const noSuchRole = (name: string) => new AwsError('NoSuchEntity', `The role with
 
 export class Iam {
   readonly roles = new Map<string, Role>();
+  /** managed policy ARN → its default version's document (AWS's own ones, plus what tests put) */
+  readonly managedPolicies = new Map<string, string>(Object.entries(AWS_MANAGED_POLICIES));
+
+  /** Test helper: a customer managed policy with this document, to attach by ARN. */
+  putManagedPolicy(name: string, document: unknown): string {
+    const arn = `arn:aws:iam::${ACCOUNT}:policy/${name}`;
+    this.managedPolicies.set(arn, typeof document === 'string' ? document : JSON.stringify(document));
+    return arn;
+  }
+
+  /** What the role's identity-based policies (inline and attached) say about `action` on `resource`. */
+  decide(roleArn: string, action: string, resource: string): Decision {
+    const role = this.roleByArn(roleArn);
+    if (!role) return 'implicit-deny';
+    const docs = [...role.inline.values(), ...[...role.attached.keys()].map((arn) => this.managedPolicies.get(arn) ?? '{}')];
+    return evaluate(docs, action, resource);
+  }
+
+  private inlinePolicyOps(): Record<string, (p: Params) => unknown> {
+    return {
+      GetRolePolicy: (p: Params) => {
+        const role = this.role(str(p, 'RoleName'));
+        const name = str(p, 'PolicyName');
+        const doc = role.inline.get(name);
+        if (doc === undefined) throw new AwsError('NoSuchEntity', `The role policy with name ${name} cannot be found.`, 404);
+        // IAM returns policy documents URL-encoded.
+        return { RoleName: role.RoleName, PolicyName: name, PolicyDocument: encodeURIComponent(doc) };
+      },
+    };
+  }
 
   role(name: string): Role {
     const role = this.roles.get(name);
@@ -106,7 +138,13 @@ export class Iam {
           IsTruncated: false,
         }),
         PutRolePolicy: (p: Params) => {
-          this.role(str(p, 'RoleName')).inline.set(str(p, 'PolicyName'), str(p, 'PolicyDocument'));
+          const doc = str(p, 'PolicyDocument');
+          try {
+            JSON.parse(doc);
+          } catch {
+            throw new AwsError('MalformedPolicyDocument', 'This policy contains invalid Json', 400);
+          }
+          this.role(str(p, 'RoleName')).inline.set(str(p, 'PolicyName'), doc);
           return {};
         },
         ListRolePolicies: (p: Params) => ({ PolicyNames: [...this.role(str(p, 'RoleName')).inline.keys()], IsTruncated: false }),
@@ -133,6 +171,7 @@ export class Iam {
           return {};
         },
         ListRoleTags: (p: Params) => ({ Tags: toKeyValue(this.role(str(p, 'RoleName')).tags), IsTruncated: false }),
+        ...this.inlinePolicyOps(),
       },
     };
   }

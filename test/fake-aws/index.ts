@@ -4,16 +4,21 @@ import { AwsError, hex } from './common.ts';
 import { CloudFormation } from './cloudformation.ts';
 import { Ec2 } from './ec2.ts';
 import { Ecr } from './ecr.ts';
+import { Credentials, CREDENTIALS_PATH, accessKeyOf } from './credentials.ts';
 import { Ecs } from './ecs.ts';
 import { Faults, type Fault } from './faults.ts';
 import { Iam } from './iam.ts';
+import { LAMBDA_CODE_PATH, Lambda } from './lambda.ts';
 import { DEFAULT_KNOBS, type Knobs } from './knobs.ts';
 import { Logs } from './logs.ts';
 import { Registry, type RegistryOptions } from './registry.ts';
 import { DockerRunner, ProcessRunner, type TaskCommand } from './runner.ts';
 import { Scheduler } from './scheduler.ts';
+import { SecretsManager } from './secretsmanager.ts';
+import { Ssm } from './ssm.ts';
 import type { ServiceDef } from './service.ts';
 import { stsService } from './sts.ts';
+import { TaskStart } from './task-start.ts';
 import { codecFor, serviceOf, wireRequest, type WireResponse } from './wire.ts';
 
 export type { Fault, FailFault, ThrottleFault } from './faults.ts';
@@ -51,6 +56,8 @@ export interface Snapshot {
   services: string[];
   tasks: string[];
   stacks: string[];
+  parameters: string[];
+  secrets: string[];
 }
 
 const READ_PREFIXES = ['Describe', 'Get', 'List', 'BatchGet', 'FilterLogEvents', 'Lookup'];
@@ -63,6 +70,10 @@ export class FakeAws {
   readonly logs = new Logs();
   readonly ec2 = new Ec2();
   readonly cfn = new CloudFormation();
+  readonly ssm = new Ssm();
+  readonly secretsManager = new SecretsManager();
+  readonly credentials = new Credentials(this.iam);
+  readonly lambda = new Lambda(() => this.url);
   readonly ecr: Ecr;
   readonly ecs: Ecs;
   readonly scheduler: Scheduler;
@@ -78,16 +89,20 @@ export class FakeAws {
     this.knobs = { ...DEFAULT_KNOBS, ...knobs };
     this.ecr = new Ecr(registry ? new Registry(registry === true ? {} : registry) : undefined);
     const runner = docker ? new DockerRunner(hex(4)) : new ProcessRunner(taskCommand);
-    this.scheduler = new Scheduler({ ec2: this.ec2, ecr: this.ecr, iam: this.iam, logs: this.logs, knobs: this.knobs, runner });
+    const taskStart = new TaskStart({ iam: this.iam, ssm: this.ssm, secrets: this.secretsManager, credentials: this.credentials, endpoint: () => this.url });
+    this.scheduler = new Scheduler({ ec2: this.ec2, ecr: this.ecr, iam: this.iam, logs: this.logs, knobs: this.knobs, runner, taskStart });
     this.ecs = new Ecs(this.scheduler, this.ec2);
     this.services = {
-      sts: stsService(),
+      sts: stsService(this.credentials),
       iam: this.iam.service(),
       cloudformation: this.cfn.service(),
       logs: this.logs.service(),
       ecr: this.ecr.service(),
       ec2: this.ec2.service(),
       ecs: this.ecs.service(),
+      ssm: this.ssm.service(),
+      secretsmanager: this.secretsManager.service(),
+      lambda: this.lambda.service(),
     };
   }
 
@@ -160,6 +175,8 @@ export class FakeAws {
       services: this.ecs.services.filter((s) => s.status !== 'INACTIVE').map((s) => `${s.cluster.name}/${s.name}`),
       tasks: this.ecs.tasks.filter((t) => t.lastStatus !== 'STOPPED').map((t) => t.arn),
       stacks: [...this.cfn.stacks.keys()],
+      parameters: [...this.ssm.parameters.keys()],
+      secrets: [...this.secretsManager.secrets.values()].map((s) => s.ARN),
     };
   }
 
@@ -181,9 +198,29 @@ export class FakeAws {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     if (req.url?.startsWith('/_fake/')) return this.control(req, res, body.toString('utf8'));
+    if (this.sideDoor(req, res)) return;
     const reply = await this.answer(req, body);
     res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
     res.end(reply.body);
+  }
+
+  /** What a task or a tool fetches from the fake outside the AWS APIs: task credentials, Lambda code links. */
+  private sideDoor(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = req.url ?? '';
+    if (req.method !== 'GET') return false;
+    if (url.startsWith(CREDENTIALS_PATH)) {
+      const { status, body } = this.credentials.answer(url.split('?')[0]!);
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+      return true;
+    }
+    if (url.startsWith(LAMBDA_CODE_PATH)) {
+      const { status, type, body } = this.lambda.codeAnswer(url);
+      res.writeHead(status, { 'content-type': type, 'content-length': body.length });
+      res.end(body);
+      return true;
+    }
+    return false;
   }
 
   private async answer(req: IncomingMessage, body: Buffer): Promise<WireResponse> {
@@ -205,7 +242,7 @@ export class FakeAws {
       if (injected) throw injected;
       const op = def.ops[operation];
       if (!op) throw new AwsError(codec.unknownOperation.code, `fake-aws: ${name} ${operation} is not implemented`, codec.unknownOperation.status);
-      reply = codec.encode(operation, await op(params), def, wire);
+      reply = codec.encode(operation, await op(params, { accessKeyId: accessKeyOf(req) }), def, wire);
     } catch (err) {
       const e = err instanceof AwsError ? err : new AwsError(codec.internalError, `fake-aws: ${(err as Error).message}`, 500);
       record.error = e.code;

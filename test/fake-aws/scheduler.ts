@@ -7,6 +7,7 @@ import type { Knobs } from './knobs.ts';
 import type { Logs } from './logs.ts';
 import type { Runner, TaskSpec } from './runner.ts';
 import type { Params } from './service.ts';
+import type { TaskStart } from './task-start.ts';
 
 export interface SchedulerDeps {
   ec2: Ec2;
@@ -15,6 +16,8 @@ export interface SchedulerDeps {
   logs: Logs;
   knobs: Knobs;
   runner: Runner;
+  /** secrets and the Fargate-provided variables (task role credentials) at container start */
+  taskStart?: TaskStart;
 }
 
 const deploymentId = () => `ecs-svc/${BigInt(`0x${hex(8)}`).toString().padStart(19, '0').slice(0, 19)}`;
@@ -234,8 +237,11 @@ export class Scheduler {
     await sleep(knobs.pendingMs);
     task.pullStoppedAt = new Date();
     if (task.desiredStatus !== 'RUNNING') return this.finish(task, {});
-    const env: Record<string, string> = {};
+    const start = await this.deps.taskStart?.prepare(task, container);
+    if (start?.problem) return this.finish(task, { reason: start.problem, stopCode: 'TaskFailedToStart' });
+    const env: Record<string, string> = { ...start?.platform };
     for (const e of (container.environment ?? []) as Array<{ name: string; value: string }>) env[e.name] = String(e.value);
+    Object.assign(env, start?.secrets);
     const port = container.portMappings?.[0]?.containerPort as number | undefined;
     const spec: TaskSpec = {
       taskId: task.id,

@@ -3,7 +3,12 @@ import type { Protocol } from './wire.ts';
 /** Parameters as they arrive off the wire; each operation reads what it needs. */
 export type Params = Record<string, any>;
 
-export type Operation = (params: Params) => unknown;
+/** Who sent the request: the access key id of its SigV4 signature. */
+export interface RequestContext {
+  accessKeyId?: string;
+}
+
+export type Operation = (params: Params, ctx?: RequestContext) => unknown;
 
 export interface ServiceDef {
   protocol: Protocol;
