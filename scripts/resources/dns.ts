@@ -24,7 +24,8 @@ const bare = (name: string) => name.replace(/\.$/, '').toLowerCase();
 /** Route 53 shows an alias to an ALB as `dualstack.<dns name>.` */
 const aliasTarget = (name: string | undefined) => bare(name ?? '').replace(/^dualstack\./, '');
 
-export const ownerRecordName = (domain: string) => `_lambda2fargate.${bare(domain)}`;
+const OWNER_PREFIX = '_lambda2fargate.';
+export const ownerRecordName = (domain: string) => `${OWNER_PREFIX}${bare(domain)}`;
 export const ownerValues = (svc: ResolvedService) => [`${MANAGED_BY_KEY}=${MANAGED_BY_VALUE}`, `${SERVICE_KEY}=${svc.name}`, `${ENVIRONMENT_KEY}=${svc.environment}`].map((v) => `"${v}"`);
 
 /** The public hosted zone whose name is the domain or the nearest parent of it (api.example.com → example.com). */
@@ -109,6 +110,11 @@ export async function applyRecords(aws: Aws, plan: RecordsPlan): Promise<void> {
 /** Clean's item: `id` is `<zone id>|<name>|<type>`. Route 53 deletes only the exact live record set, so it is read first. */
 export async function deleteRecord(aws: Aws, item: Found): Promise<Result> {
   const [zoneId = '', name = '', type = 'A'] = item.id.split('|');
+  // the ownership record is the proof the alias is ours: it goes only after the alias
+  const domain = type === 'TXT' && name.startsWith(OWNER_PREFIX) ? name.slice(OWNER_PREFIX.length) : undefined;
+  if (domain && (await findRecord(aws, zoneId, domain, 'A'))?.AliasTarget) {
+    return { item, outcome: 'failed', note: `kept: the alias record ${domain} it vouches for is still there — run make clean again` };
+  }
   const live = await findRecord(aws, zoneId, name, type as DesiredRecord['type']);
   if (!live) return alreadyGone(item);
   try {

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
 
 /**
  * One GET, for the endpoint step and `make status`. Test/emulator knob: `L2F_CONNECT_TO` takes
@@ -36,7 +37,8 @@ export interface HttpAnswer {
   headers: Record<string, string | string[] | undefined>;
 }
 
-export function httpGet(target: string, timeoutMs: number): Promise<HttpAnswer> {
+/** `ca`: extra trusted certificates (a test's own process did not start with NODE_EXTRA_CA_CERTS). */
+export function httpGet(target: string, timeoutMs: number, opts: { ca?: string } = {}): Promise<HttpAnswer> {
   const url = new URL(target);
   const to = connectTarget(url);
   const secure = url.protocol === 'https:';
@@ -49,7 +51,7 @@ export function httpGet(target: string, timeoutMs: number): Promise<HttpAnswer> 
         path: `${url.pathname}${url.search}`,
         method: 'GET',
         headers: { host: url.host },
-        ...(secure ? { servername: url.hostname } : {}),
+        ...(secure ? { servername: url.hostname, ...(opts.ca ? { ca: [...rootCertificates, opts.ca] } : {}) } : {}),
         agent: false,
         timeout: timeoutMs,
       },

@@ -45,6 +45,8 @@ export function missingTags(live: Record<string, string>, desired: Record<string
 export const KINDS = [
   'scalable-target',
   'service',
+  // what points at the load balancer goes before it: Route 53 checks an alias's target (and users stop resolving a dying name)
+  'dns-record',
   'listener',
   'load-balancer',
   'target-group',
@@ -52,7 +54,6 @@ export const KINDS = [
   'cluster',
   'security-group-rule',
   'security-group',
-  'dns-record',
   'certificate',
   'role',
   'log-group',
