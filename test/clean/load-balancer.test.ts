@@ -39,7 +39,8 @@ test('clean after a full load-balanced deploy deletes in dependency order and le
   assert.match(r.stdout, /inventory check: nothing created by lambda2fargate for lbfull \(test\) is left/);
   const writes = writesSince(fake, mark);
   const at = (op: string) => writes.indexOf(op);
-  const order = ['DeregisterScalableTarget', 'DeleteService', 'DeleteListener', 'DeleteLoadBalancer', 'DeleteTargetGroup', 'RevokeSecurityGroupIngress', 'DeleteSecurityGroup', 'ChangeResourceRecordSets', 'DeleteCertificate'];
+  // what points at the load balancer (the alias) before it; the certificate once no listener holds it
+  const order = ['DeregisterScalableTarget', 'DeleteService', 'ChangeResourceRecordSets', 'DeleteListener', 'DeleteLoadBalancer', 'DeleteTargetGroup', 'RevokeSecurityGroupIngress', 'DeleteSecurityGroup', 'DeleteCertificate'];
   for (const op of order) assert.ok(at(op) >= 0, `${op} in ${writes.join(' ')}`);
   for (let i = 1; i < order.length; i++) assert.ok(at(order[i - 1]!) < at(order[i]!), `${order[i - 1]} before ${order[i]}: ${writes.join(' ')}`);
   const summary = /clean: (\d+) deleted in ([\d.]+)s \(([\d.]+)s waiting\), (\d+) AWS calls \((\d+) writes\)/.exec(r.stdout);
