@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { httpGet } from '../../scripts/resources/http-get.ts';
 import { startFakeAws } from '../fake-aws/index.ts';
 import type { FakeAws } from '../fake-aws/index.ts';
-import { locationManifest, output, runDeploy, uniqueName, writeManifest } from './e2e.ts';
+import { REPO, locationManifest, output, runDeploy, uniqueName, writeManifest } from './e2e.ts';
 
 // Load-balanced mode against the fake AWS: its ALB forwards on loopback to the tasks (the project's
 // container server run as processes), reached through L2F_CONNECT_TO as the deploy's own probe does.
@@ -20,6 +21,17 @@ const isRead = (op: string) => /^(Describe|Get|List|BatchGet)/.test(op);
 const writesSince = (from: number) => fake.requests.slice(from).filter((r) => !isRead(r.operation));
 const ops = (from: number) => writesSince(from).map((r) => r.operation);
 const lbManifest = (name: string, extra: Record<string, unknown> = {}) => locationManifest(name, { count: 2, loadBalancer: {}, ...extra });
+function runStatus(manifest: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/status.ts'], { cwd: REPO, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...fake.env, MANIFEST: manifest, LAMBDA_MANIFEST: '/nonexistent/lambda.yml' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
 const urlOf = (stdout: string) => /URL: (\S+)/.exec(stdout)?.[1];
 
 /** GETs through the fake's front ports, as any client of the stable URL would. */
@@ -90,6 +102,12 @@ test('from nothing with a load balancer: one stable URL answered by two tasks; t
     lb.pickTarget = pick;
   }
   assert.equal(served.size, 2, `two tasks answered behind the one URL: ${[...served].join(', ')}`);
+
+  const status = await runStatus(manifest);
+  assert.equal(status.code, 0, status.stderr);
+  assert.match(status.stdout, new RegExp(`^URL: ${url!.replace(/[.?/]/g, '\\$&')} — load balancer ${name}-default \\(active\\), targets: 2 healthy$`, 'm'));
+  assert.equal((status.stdout.match(/^ {2}target 172\.31\.\S+ +healthy$/gm) ?? []).length, 2, status.stdout);
+  assert.match(status.stdout, /^tasks:$/m, 'make status still lists the tasks');
 
   const mark2 = fake.requests.length;
   const second = await runDeploy(fake, manifest);
@@ -185,8 +203,10 @@ test('switching one service public-IP → load balancer → public-IP leaves not
   const name = uniqueName('switch');
   const pub = writeManifest(locationManifest(name, { count: 1 }));
   assert.equal((await runDeploy(fake, pub)).code, 0);
+  const toLb = fake.requests.length;
   const lb = await runDeploy(fake, writeManifest(lbManifest(name, { count: 1 })));
   assert.equal(lb.code, 0, output(lb));
+  assert.ok(!ops(toLb).includes('DeleteService') && !ops(toLb).includes('CreateService'), ops(toLb).join(', '));
   assert.match(lb.stdout, /loadBalancers: \[\] → \[\{"containerName"/);
   let s = await snapshotOf(name);
   assert.equal(s.loadBalancers.length, 1);
@@ -201,6 +221,7 @@ test('switching one service public-IP → load balancer → public-IP leaves not
   assert.equal(back.code, 0, output(back));
   const update = writesSince(mark).find((w) => w.operation === 'UpdateService')!;
   assert.deepEqual((update.params as { loadBalancers?: unknown[] }).loadBalancers, []);
+  assert.ok(!ops(mark).includes('DeleteService') && !ops(mark).includes('CreateService'), 'UpdateService switches the mode: the service is never replaced');
   for (const op of ['DeleteListener', 'DeleteLoadBalancer', 'DeleteTargetGroup', 'DeleteSecurityGroup']) assert.ok(ops(mark).includes(op), `${op} in ${ops(mark).join(', ')}`);
   assert.match(back.stdout, /http:\/\/[\d.]+:3000\/ → 200/);
   s = await snapshotOf(name);
@@ -208,14 +229,4 @@ test('switching one service public-IP → load balancer → public-IP leaves not
   const again = fake.requests.length;
   assert.equal((await runDeploy(fake, pub)).code, 0);
   assert.deepEqual(ops(again), [], 'back in public-IP mode, a rerun writes nothing');
-});
-
-test('UpdateService is what the switch uses: the service is never replaced', async () => {
-  const name = uniqueName('keep');
-  assert.equal((await runDeploy(fake, writeManifest(locationManifest(name)))).code, 0);
-  const arn = (await fake.snapshot()).services.find((s) => s.includes(name));
-  const mark = fake.requests.length;
-  assert.equal((await runDeploy(fake, writeManifest(lbManifest(name, { count: 1 })))).code, 0);
-  assert.ok(!ops(mark).includes('DeleteService') && !ops(mark).includes('CreateService'), ops(mark).join(', '));
-  assert.equal((await fake.snapshot()).services.find((s) => s.includes(name)), arn);
 });
