@@ -6,6 +6,7 @@
  *   toEvent(req, ctx)            request → FunctionUrlEvent
  *   toResponse(result)           handler result → response (throws InvalidResultError when Lambda would 502)
  *   invoke(handler, req, opts)   both, plus 413 over the payload limit and 502 on throw / bad result
+ *   newRequestId()               a request id in the UUID v4 format
  */
 import { randomUUID } from 'node:crypto';
 import type { FunctionUrlContext, FunctionUrlEvent, FunctionUrlHandler } from '../lambda/types.ts';
@@ -57,48 +58,65 @@ export class InvalidResultError extends Error {
 }
 
 export function toEvent(req: AdapterRequest, ctx: EventContext): FunctionUrlEvent {
-  const { rawPath, rawQueryString } = splitTarget(req.url);
+  return buildEvent(req, ctx.requestId, ctx.now.getTime(), ctx);
+}
+
+/** toEvent without the Date: invoke() passes the epoch it already has. */
+function buildEvent(req: AdapterRequest, requestId: string, epoch: number, ctx: Partial<EventContext>): FunctionUrlEvent {
+  const url = req.url;
+  let rawPath = url;
+  let rawQueryString = '';
+  if (url.charCodeAt(0) !== 47 /* '/' */) ({ rawPath, rawQueryString } = splitTarget(absoluteTarget(url)));
+  else {
+    const q = url.indexOf('?');
+    if (q >= 0) {
+      rawPath = url.slice(0, q);
+      rawQueryString = url.slice(q + 1);
+    }
+  }
   const headers: Record<string, string> = {};
-  const cookies: string[] = [];
+  let cookies: string[] | undefined;
   for (const [rawName, value] of req.headers) {
     const name = rawName.toLowerCase();
     if (name === 'cookie') {
-      for (const c of value.split(';')) if (c.trim()) cookies.push(c.trim());
+      for (const c of value.split(';')) {
+        const cookie = c.trim();
+        if (cookie) (cookies ??= []).push(cookie);
+      }
       continue;
     }
-    headers[name] = name in headers ? `${headers[name]},${value}` : value;
+    const seen = headers[name];
+    headers[name] = seen === undefined ? value : `${seen},${value}`;
   }
   const domainName = ctx.domainName ?? hostWithoutPort(headers.host ?? '') ?? 'localhost';
-  const domainPrefix = domainName.split('.')[0] ?? domainName;
-  const query = parseQuery(rawQueryString);
-  const event: FunctionUrlEvent = {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString,
-    ...(cookies.length > 0 ? { cookies } : {}),
-    headers,
-    ...(query ? { queryStringParameters: query } : {}),
-    requestContext: {
-      accountId: ctx.accountId ?? 'anonymous',
-      apiId: ctx.apiId ?? domainPrefix,
-      domainName,
-      domainPrefix,
-      http: {
-        method: req.method.toUpperCase(),
-        path: rawPath,
-        protocol: req.protocol ?? 'HTTP/1.1',
-        sourceIp: req.sourceIp.startsWith('::ffff:') ? req.sourceIp.slice(7) : req.sourceIp,
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId: ctx.requestId,
-      routeKey: '$default',
-      stage: '$default',
-      time: clfTime(ctx.now),
-      timeEpoch: ctx.now.getTime(),
+  const dot = domainName.indexOf('.');
+  const domainPrefix = dot < 0 ? domainName : domainName.slice(0, dot);
+  const sourceIp = req.sourceIp;
+  // built field by field in a Function URL's own order, without spreading temporary objects
+  const event = { version: '2.0', routeKey: '$default', rawPath, rawQueryString } as FunctionUrlEvent;
+  if (cookies) event.cookies = cookies;
+  event.headers = headers;
+  const query = rawQueryString ? parseQuery(rawQueryString) : undefined;
+  if (query) event.queryStringParameters = query;
+  event.requestContext = {
+    accountId: ctx.accountId ?? 'anonymous',
+    apiId: ctx.apiId ?? domainPrefix,
+    domainName,
+    domainPrefix,
+    http: {
+      method: req.method.toUpperCase(),
+      path: rawPath,
+      protocol: req.protocol ?? 'HTTP/1.1',
+      sourceIp: sourceIp.startsWith('::ffff:') ? sourceIp.slice(7) : sourceIp,
+      userAgent: headers['user-agent'] ?? '',
     },
-    isBase64Encoded: false,
+    requestId,
+    routeKey: '$default',
+    stage: '$default',
+    time: clfTime(epoch),
+    timeEpoch: epoch,
   };
+  event.isBase64Encoded = false;
   if (req.body.byteLength > 0) {
     const text = isTextContentType(headers['content-type']) ? utf8(req.body) : undefined;
     event.body = text ?? Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength).toString('base64');
@@ -107,11 +125,64 @@ export function toEvent(req: AdapterRequest, ctx: EventContext): FunctionUrlEven
   return event;
 }
 
+/** What a Function URL makes of a handler's return value (throws InvalidResultError where Lambda answers 502). */
+export function toResponse(result: unknown): AdapterResponse {
+  return plainResult(result) ?? throughJson(result);
+}
+
 /**
- * What a Function URL makes of a handler's return value. The value goes through JSON first, as the
+ * The common case without the JSON round trip: a plain `{ statusCode, headers, body, ... }` whose
+ * values JSON would carry unchanged (strings, finite numbers, booleans; no toJSON, no extra keys)
+ * and that is far under the payload limit. Anything else returns undefined and takes the full path,
+ * which gives the same response for these.
+ */
+function plainResult(result: unknown): AdapterResponse | undefined {
+  if (typeof result !== 'object' || result === null || Object.getPrototypeOf(result) !== Object.prototype) return undefined;
+  const r = result as Record<string, unknown>;
+  const { statusCode, headers, body, cookies, isBase64Encoded } = r;
+  let keys = 1;
+  if (typeof statusCode !== 'number' || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) return undefined;
+  if (typeof body === 'string') keys += 1;
+  else if (body !== undefined) return undefined;
+  if (typeof isBase64Encoded === 'boolean') keys += 1;
+  else if (isBase64Encoded !== undefined) return undefined;
+  // JSON escapes a UTF-16 unit to at most 6 bytes: this bound keeps every fast-path result under the limit
+  let size = 512 + (body?.length ?? 0);
+  const lines: Array<[string, string]> = [];
+  if (headers !== undefined) {
+    keys += 1;
+    if (typeof headers !== 'object' || headers === null || Object.getPrototypeOf(headers) !== Object.prototype) return undefined;
+    for (const name in headers) {
+      if (!Object.hasOwn(headers, name)) return undefined;
+      const v = (headers as Record<string, unknown>)[name];
+      let text: string;
+      if (typeof v === 'string') text = v;
+      else if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean') text = String(v);
+      else return undefined;
+      size += name.length + text.length + 8;
+      lines.push([name.toLowerCase(), text]);
+    }
+  }
+  if (cookies !== undefined) {
+    keys += 1;
+    if (!Array.isArray(cookies) || Object.getPrototypeOf(cookies) !== Array.prototype) return undefined;
+    for (const c of cookies) {
+      if (typeof c !== 'string') return undefined;
+      size += c.length + 4;
+      lines.push(['set-cookie', c]);
+    }
+  }
+  // a key this count misses (undefined, or one Lambda ignores) may still change what JSON makes of the result
+  if (Object.keys(r).length !== keys || 'toJSON' in r || size * 6 > PAYLOAD_LIMIT_BYTES) return undefined;
+  const text = body ?? '';
+  return { statusCode, headers: lines, body: isBase64Encoded ? Buffer.from(text, 'base64') : Buffer.from(text) };
+}
+
+/**
+ * What a Function URL makes of any other return value. The value goes through JSON first, as the
  * Lambda runtime serializes it (so `undefined` fields vanish, `toJSON` applies, a BigInt fails).
  */
-export function toResponse(result: unknown): AdapterResponse {
+function throughJson(result: unknown): AdapterResponse {
   let json: string | undefined;
   try {
     json = JSON.stringify(result === undefined ? null : result);
@@ -151,21 +222,24 @@ export function toResponse(result: unknown): AdapterResponse {
 }
 
 /** One request through a handler, with a Function URL's failure behaviour; never rejects. */
-export async function invoke(handler: FunctionUrlHandler, req: AdapterRequest, opts: InvokeOptions = {}): Promise<AdapterResponse> {
+export function invoke(handler: FunctionUrlHandler, req: AdapterRequest, opts: InvokeOptions = {}): Promise<AdapterResponse> {
+  return invokeAs(handler, req, opts.requestId ?? newRequestId(), opts);
+}
+
+/** invoke() with the request id apart from the options, so a server can share one options object. */
+export async function invokeAs(handler: FunctionUrlHandler, req: AdapterRequest, requestId: string, opts: Omit<InvokeOptions, 'requestId'>): Promise<AdapterResponse> {
   if (req.body.byteLength > PAYLOAD_LIMIT_BYTES) return payloadTooLarge();
-  const requestId = opts.requestId ?? randomUUID();
-  const onError = opts.onError ?? logError;
-  const now = opts.now ?? new Date();
-  const deadline = opts.timeoutMs === undefined ? undefined : now.getTime() + opts.timeoutMs;
+  const epoch = opts.now ? opts.now.getTime() : Date.now();
+  const deadline = opts.timeoutMs === undefined ? undefined : epoch + opts.timeoutMs;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const event = toEvent(req, { ...opts, requestId, now });
+    const event = buildEvent(req, requestId, epoch, opts);
     const context: FunctionUrlContext = {
       awsRequestId: requestId,
-      ...(opts.functionName ? { functionName: opts.functionName } : {}),
       // handlers written for Lambda call this unguarded; without a timeout there is no end in sight
       getRemainingTimeInMillis: () => (deadline === undefined ? Number.MAX_SAFE_INTEGER : Math.max(0, deadline - Date.now())),
     };
+    if (opts.functionName) context.functionName = opts.functionName;
     const result = handler(event, context);
     if (deadline === undefined) return toResponse(await result);
     const timedOut = new Promise<never>((_, reject) => {
@@ -173,12 +247,31 @@ export async function invoke(handler: FunctionUrlHandler, req: AdapterRequest, o
     });
     return toResponse(await Promise.race([result, timedOut]));
   } catch (err) {
-    onError(err, requestId);
+    (opts.onError ?? logError)(err, requestId);
     return badGateway();
   } finally {
     clearTimeout(timer);
   }
 }
+
+/**
+ * A request id in the UUID v4 format Lambda uses, unique without a random draw per request: 74
+ * random bits drawn when the process starts (and again every 2^48 ids), then a 48-bit sequence.
+ * Ids from two processes can collide only if their random parts do (about 1 in 2^35 among a million processes).
+ */
+export function newRequestId(): string {
+  if (sequence >= SEQUENCE_END) {
+    idPrefix = randomUUID().slice(0, 24);
+    sequence = 0;
+  }
+  const n = sequence++;
+  const hex = n.toString(16);
+  return idPrefix + (hex.length < 12 ? ZEROS.slice(hex.length) + hex : hex);
+}
+const SEQUENCE_END = 2 ** 48;
+const ZEROS = '000000000000';
+let idPrefix = '';
+let sequence = SEQUENCE_END;
 
 export function payloadTooLarge(): AdapterResponse {
   return plain(413, `Request must be smaller than ${PAYLOAD_LIMIT_BYTES} bytes for the InvokeFunction operation`);
@@ -197,16 +290,17 @@ function logError(error: unknown, requestId: string): void {
   process.stderr.write(`${JSON.stringify({ level: 'error', requestId, message: 'invocation failed', error: message })}\n`);
 }
 
-function splitTarget(url: string): { rawPath: string; rawQueryString: string } {
-  // absolute-form targets ("GET http://host/path HTTP/1.1") come from proxies
-  const target = url.startsWith('/') ? url : (() => {
-    try {
-      const u = new URL(url);
-      return u.pathname + u.search;
-    } catch {
-      return `/${url}`;
-    }
-  })();
+/** Absolute-form targets ("GET http://host/path HTTP/1.1") come from proxies. */
+function absoluteTarget(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.pathname + u.search;
+  } catch {
+    return `/${url}`;
+  }
+}
+
+function splitTarget(target: string): { rawPath: string; rawQueryString: string } {
   const q = target.indexOf('?');
   return q < 0 ? { rawPath: target, rawQueryString: '' } : { rawPath: target.slice(0, q), rawQueryString: target.slice(q + 1) };
 }
@@ -240,10 +334,17 @@ function hostWithoutPort(host: string): string | undefined {
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-/** "12/Mar/2020:19:03:58 +0000" */
-function clfTime(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+let clfSecond = Number.NaN;
+let clfText = '';
+/** "12/Mar/2020:19:03:58 +0000"; it changes once a second, so the last one is kept for that second. */
+export function clfTime(epoch: number): string {
+  const second = Math.floor(epoch / 1000);
+  if (second === clfSecond) return clfText;
+  const d = new Date(second * 1000);
+  const p = (n: number) => (n < 10 ? `0${n}` : String(n));
+  clfText = `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+  clfSecond = second;
+  return clfText;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

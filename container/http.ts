@@ -8,14 +8,14 @@
  *       ("lambda/handler.handler"); host defaults to 127.0.0.1, port to 0 (a free one)
  *   listen(server, host, port) → url;  closeGracefully(server, timeoutMs, state)
  */
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FunctionUrlHandler } from '../lambda/types.ts';
-import { invoke, payloadTooLarge, PAYLOAD_LIMIT_BYTES } from './adapter.ts';
+import { invokeAs, newRequestId, payloadTooLarge, PAYLOAD_LIMIT_BYTES } from './adapter.ts';
 import type { AdapterRequest, AdapterResponse, InvokeOptions } from './adapter.ts';
 import { readHandler } from './load-handler.ts';
+import { isoTime, writeLine } from './log.ts';
 
 export interface RequestLogLine {
   time: string;
@@ -27,11 +27,20 @@ export interface RequestLogLine {
   durationMs: number;
 }
 
+/**
+ * Who the client is. Unset: the socket's peer, whatever X-Forwarded-* the client sends. 'alb': the
+ * task sits behind our Application Load Balancer, which appends the client's address to
+ * X-Forwarded-For and sets X-Forwarded-Proto and X-Forwarded-Port; the right-most X-Forwarded-For
+ * entry is the one it appended (docs.aws.amazon.com/elasticloadbalancing/latest/application/x-forwarded-headers.html).
+ */
+export type TrustProxy = 'alb';
+
 export interface ListenerOptions extends Pick<InvokeOptions, 'accountId' | 'apiId' | 'domainName' | 'functionName' | 'onError' | 'timeoutMs'> {
-  /** one call per finished request; default: a JSON line on stdout */
+  /** one call per answered request; default: a JSON line on stdout */
   log?: (line: RequestLogLine) => void;
   /** shared with closeGracefully: once closing, responses ask the client to close the connection */
   state?: ShutdownState;
+  trustProxy?: TrustProxy;
 }
 
 export interface ShutdownState {
@@ -47,56 +56,111 @@ export interface RunningServer {
 
 /** The handler's own framing headers would contradict the body we send. */
 const DROPPED = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
+const NO_BODY = Buffer.alloc(0);
+
+type LogRequest = (req: IncomingMessage, requestId: string, status: number, started: number) => void;
 
 export function functionUrlListener(handler: FunctionUrlHandler, opts: ListenerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
-  const log = opts.log ?? writeLogLine;
+  const { log, state, trustProxy, ...invokeOptions } = opts;
+  const logLine = log ?? ((line: RequestLogLine) => writeLine(requestLogText(line)));
+  const logRequest: LogRequest = (req, requestId, status, started) =>
+    logLine({ time: isoTime(Date.now()), level: 'info', requestId, method: req.method ?? 'GET', path: pathOf(req.url ?? '/'), status, durationMs: since(started) });
+  const answer = (req: IncomingMessage, res: ServerResponse, requestId: string, started: number, body: Buffer): Promise<void> =>
+    invokeAs(handler, adapterRequest(req, body, trustProxy === 'alb'), requestId, invokeOptions).then((response) => {
+      logRequest(req, requestId, send(res, response, requestId, state?.closing ?? false) ? response.statusCode : 499, started);
+    });
   return (req, res) => {
     const started = performance.now();
-    const requestId = randomUUID();
-    const target = req.url ?? '/';
-    const q = target.indexOf('?');
-    // 'close' also fires when the client goes away before the response is complete
-    res.once('close', () => {
-      log({
-        time: new Date().toISOString(),
-        level: 'info',
-        requestId,
-        method: req.method ?? 'GET',
-        path: q < 0 ? target : target.slice(0, q),
-        status: res.writableFinished ? res.statusCode : 499,
-        durationMs: Math.round((performance.now() - started) * 100) / 100,
-      });
+    const requestId = newRequestId();
+    const length = bodyLength(req.rawHeaders);
+    // most requests have no body: no stream to read, no tick to wait for
+    if (length === 0) {
+      void answer(req, res, requestId, started, NO_BODY);
+      return;
+    }
+    void readBody(req, length).then((body) => {
+      if (body === 'aborted') return logRequest(req, requestId, 499, started);
+      // the client may still be sending; don't read megabytes more on a keep-alive connection
+      if (body === 'too large') return logRequest(req, requestId, send(res, payloadTooLarge(), requestId, true) ? 413 : 499, started);
+      return answer(req, res, requestId, started, body);
     });
-    void handle(handler, req, res, requestId, opts);
   };
 }
 
-async function handle(handler: FunctionUrlHandler, req: IncomingMessage, res: ServerResponse, requestId: string, opts: ListenerOptions): Promise<void> {
-  const body = await readBody(req);
-  if (body === 'aborted') return;
-  if (body === 'too large') {
-    // the client may still be sending; don't read megabytes more on a keep-alive connection
-    send(res, payloadTooLarge(), requestId, true);
-    return;
+/**
+ * The request's body length from its headers (RFC 9112 §6.3): 0 without Content-Length or
+ * Transfer-Encoding, -1 when only the stream can tell (chunked).
+ */
+function bodyLength(raw: string[]): number {
+  let length = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 14 && name.toLowerCase() === 'content-length') length = Number(raw[i + 1]) || 0;
+    else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') return -1;
   }
+  return length;
+}
+
+/** The request as the adapter takes it, with the client's address and the X-Forwarded-* a Function URL event carries. */
+function adapterRequest(req: IncomingMessage, body: Buffer, trustProxy: boolean): AdapterRequest {
+  const raw = req.rawHeaders;
   const headers: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
-  const request: AdapterRequest = {
+  let forwardedFor: string | undefined;
+  let proto = false;
+  let port = false;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    const value = raw[i + 1]!;
+    const n = name.length;
+    if (n >= 15 && n <= 17 && (name.charCodeAt(0) | 0x20) === 120 /* x */) {
+      const lower = name.toLowerCase();
+      if (lower === 'x-forwarded-for' || lower === 'x-forwarded-proto' || lower === 'x-forwarded-port') {
+        // only our load balancer's are true; a client's own would let it claim any address
+        if (!trustProxy) continue;
+        if (lower === 'x-forwarded-for') forwardedFor = forwardedFor === undefined ? value : `${forwardedFor},${value}`;
+        else if (lower === 'x-forwarded-proto') proto = true;
+        else port = true;
+      }
+    }
+    headers.push([name, value]);
+  }
+  const socket = req.socket;
+  const peer = unmapped(socket.remoteAddress ?? '');
+  if (forwardedFor === undefined) headers.push(['x-forwarded-for', peer]);
+  if (!proto) headers.push(['x-forwarded-proto', 'encrypted' in socket && socket.encrypted ? 'https' : 'http']);
+  if (!port) headers.push(['x-forwarded-port', String(socket.localPort ?? '')]);
+  return {
     method: req.method ?? 'GET',
     url: req.url ?? '/',
     headers,
     body,
-    sourceIp: req.socket.remoteAddress ?? '',
-    protocol: `HTTP/${req.httpVersion}`,
+    sourceIp: forwardedFor === undefined ? peer : (clientOf(forwardedFor) ?? peer),
+    protocol: req.httpVersion === '1.1' ? 'HTTP/1.1' : `HTTP/${req.httpVersion}`,
   };
-  const { log: _log, state: _state, ...invokeOptions } = opts;
-  const response = await invoke(handler, request, { ...invokeOptions, requestId });
-  send(res, response, requestId, opts.state?.closing ?? false);
 }
 
+/**
+ * The right-most X-Forwarded-For entry, without the port the load balancer adds when
+ * routing.http.xff_client_port.enabled is on ("192.0.2.1:4711", "[2001:db8::1]:4711").
+ */
+export function clientOf(forwardedFor: string): string | undefined {
+  const comma = forwardedFor.lastIndexOf(',');
+  const entry = (comma < 0 ? forwardedFor : forwardedFor.slice(comma + 1)).trim();
+  if (!entry) return undefined;
+  if (entry.startsWith('[')) {
+    const end = entry.indexOf(']');
+    return end > 1 ? entry.slice(1, end) : undefined;
+  }
+  const colon = entry.indexOf(':');
+  // one colon is IPv4 with a port; more is a bare IPv6 address
+  return unmapped(colon >= 0 && entry.indexOf(':', colon + 1) < 0 ? entry.slice(0, colon) : entry);
+}
+
+const unmapped = (ip: string) => (ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip);
+
 /** The body; reading stops at the Function URL limit. An aborted upload never reaches the handler. */
-async function readBody(req: IncomingMessage): Promise<Buffer | 'too large' | 'aborted'> {
-  if (Number(req.headers['content-length'] ?? 0) > PAYLOAD_LIMIT_BYTES) return 'too large';
+async function readBody(req: IncomingMessage, length: number): Promise<Buffer | 'too large' | 'aborted'> {
+  if (length > PAYLOAD_LIMIT_BYTES) return 'too large';
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -111,24 +175,45 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too large' | 'a
   return Buffer.concat(chunks, size);
 }
 
-function send(res: ServerResponse, response: AdapterResponse, requestId: string, closeConnection: boolean): void {
-  if (res.headersSent || res.destroyed) return;
+/** Writes the response; false when the client went away before it could have it. */
+function send(res: ServerResponse, response: AdapterResponse, requestId: string, closeConnection: boolean): boolean {
+  if (res.headersSent || res.destroyed) return false;
   const flat: string[] = [];
   for (const [name, value] of response.headers) if (!DROPPED.has(name)) flat.push(name, value);
   flat.push('content-length', String(response.body.byteLength), 'x-amzn-requestid', requestId);
   if (closeConnection) flat.push('connection', 'close');
   res.writeHead(response.statusCode, flat);
   res.end(response.body);
+  return true;
 }
 
+const pathOf = (target: string) => {
+  const q = target.indexOf('?');
+  return q < 0 ? target : target.slice(0, q);
+};
+const since = (started: number) => Math.round((performance.now() - started) * 100) / 100;
+
+/** Printable ASCII without `"` and `\`: such a string is its own JSON. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+const jsonString = (s: string) => (PLAIN.test(s) ? `"${s}"` : JSON.stringify(s));
+
+/** JSON.stringify(line) + newline, from a template: the line's shape is fixed, only its strings need escaping. */
+export function requestLogText(l: RequestLogLine): string {
+  return `{"time":${jsonString(l.time)},"level":"info","requestId":${jsonString(l.requestId)},"method":${jsonString(l.method)},"path":${jsonString(l.path)},"status":${l.status},"durationMs":${l.durationMs}}\n`;
+}
+
+/** Any other log line (startup, shutdown), in order with the request lines. */
 export function writeLogLine(line: object): void {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
+  writeLine(`${JSON.stringify(line)}\n`);
 }
 
-/** Idle keep-alive above a load balancer's 60 s, so the balancer (not us) closes idle connections. */
-export function tuneForLoadBalancer(server: Server): void {
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+/** Idle keep-alive longer than the load balancer's idle timeout (60 s by default), so the balancer, not us, closes idle connections. */
+export const DEFAULT_KEEP_ALIVE_SECONDS = 65;
+
+export function tuneForLoadBalancer(server: Server, keepAliveSeconds = DEFAULT_KEEP_ALIVE_SECONDS): void {
+  server.keepAliveTimeout = keepAliveSeconds * 1000;
+  // past keepAliveTimeout, or node could drop a connection the balancer is about to reuse
+  server.headersTimeout = (keepAliveSeconds + 1) * 1000;
 }
 
 export async function listen(server: Server, host: string, port: number): Promise<string> {

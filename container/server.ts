@@ -7,7 +7,10 @@
  * HEALTH_PATH (/healthz, answered here without calling the handler), SHUTDOWN_TIMEOUT (seconds that
  * in-flight requests get after SIGTERM/SIGINT, default 25 — under ECS's default 30 s stopTimeout),
  * FUNCTION_NAME (context.functionName; AWS_LAMBDA_FUNCTION_NAME stays unset, as on Fargate),
- * HANDLER_TIMEOUT (seconds, like the function's Timeout: a slower invocation answers 502; default none).
+ * HANDLER_TIMEOUT (seconds, like the function's Timeout: a slower invocation answers 502; default none),
+ * TRUST_PROXY (`alb`: behind our load balancer, the client is the right-most X-Forwarded-For entry;
+ * unset: the socket's peer, and a client's X-Forwarded-* are dropped), KEEP_ALIVE_TIMEOUT_SECONDS
+ * (idle keep-alive, default 65 — above the load balancer's idle timeout; headers timeout 1 s more).
  *
  * startServer(options) → { url, server, close() } is what tests and scripts call.
  */
@@ -16,8 +19,9 @@ import http from 'node:http';
 import { pathToFileURL } from 'node:url';
 import express from 'express';
 import type { FunctionUrlHandler } from '../lambda/types.ts';
-import { closeGracefully, functionUrlListener, listen, tuneForLoadBalancer, writeLogLine } from './http.ts';
-import type { ListenerOptions, RunningServer, ShutdownState } from './http.ts';
+import { closeGracefully, DEFAULT_KEEP_ALIVE_SECONDS, functionUrlListener, listen, tuneForLoadBalancer, writeLogLine } from './http.ts';
+import type { ListenerOptions, RunningServer, ShutdownState, TrustProxy } from './http.ts';
+import { flushLog } from './log.ts';
 import { DEFAULT_HANDLER, readHandler } from './load-handler.ts';
 
 export interface ServerOptions extends Omit<ListenerOptions, 'state'> {
@@ -28,25 +32,40 @@ export interface ServerOptions extends Omit<ListenerOptions, 'state'> {
   healthPath?: string;
   /** what close() waits for in-flight requests by default */
   shutdownTimeoutMs?: number;
+  /** server.keepAliveTimeout in seconds (headersTimeout is 1 s more); default 65 */
+  keepAliveTimeoutSeconds?: number;
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const { handler = DEFAULT_HANDLER, host = '0.0.0.0', port = 3000, healthPath = '/healthz', shutdownTimeoutMs = 25_000, ...listenerOptions } = options;
+  const {
+    handler = DEFAULT_HANDLER,
+    host = '0.0.0.0',
+    port = 3000,
+    healthPath = '/healthz',
+    shutdownTimeoutMs = 25_000,
+    keepAliveTimeoutSeconds = DEFAULT_KEEP_ALIVE_SECONDS,
+    ...listenerOptions
+  } = options;
   const fn = typeof handler === 'string' ? await readHandler(handler) : handler;
   const state: ShutdownState = { closing: false };
 
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  app.use((req, res, next) => {
-    if (req.path !== healthPath || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
-    // 503 while draining, so a checker that still reaches us sees we are going away
-    res.status(state.closing ? 503 : 200).json({ status: state.closing ? 'stopping' : 'ok' });
+  const listener = functionUrlListener(fn, { ...listenerOptions, state });
+  // one layer for both: each express layer costs every request a match and a next()
+  app.use((req, res) => {
+    const method = req.method;
+    if ((method === 'GET' || method === 'HEAD') && isPath(req.url, healthPath)) {
+      // 503 while draining, so a checker that still reaches us sees we are going away
+      res.status(state.closing ? 503 : 200).json({ status: state.closing ? 'stopping' : 'ok' });
+      return;
+    }
+    listener(req, res);
   });
-  app.use(functionUrlListener(fn, { ...listenerOptions, state }));
 
   const server = http.createServer(app);
-  tuneForLoadBalancer(server);
+  tuneForLoadBalancer(server, keepAliveTimeoutSeconds);
   const url = await listen(server, host, port);
   return {
     url,
@@ -55,6 +74,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await closeGracefully(server, timeoutMs, state);
     },
   };
+}
+
+/** The request target's path is `path` (a query string may follow). */
+function isPath(url: string, path: string): boolean {
+  return url.startsWith(path) && (url.length === path.length || url.charCodeAt(path.length) === 63 /* ? */);
+}
+
+/** TRUST_PROXY and KEEP_ALIVE_TIMEOUT_SECONDS, which the deploy sets in load-balanced mode. */
+export function proxySettings(env: NodeJS.ProcessEnv): { trustProxy?: TrustProxy; keepAliveTimeoutSeconds: number } {
+  const trust = env.TRUST_PROXY?.trim() ?? '';
+  if (trust !== '' && trust !== 'alb') throw new Error(`TRUST_PROXY=${trust}: expected alb (behind the service's load balancer) or nothing`);
+  const raw = env.KEEP_ALIVE_TIMEOUT_SECONDS?.trim() ?? '';
+  const keepAliveTimeoutSeconds = raw === '' ? DEFAULT_KEEP_ALIVE_SECONDS : Number(raw);
+  if (!Number.isInteger(keepAliveTimeoutSeconds) || keepAliveTimeoutSeconds < 1) {
+    throw new Error(`KEEP_ALIVE_TIMEOUT_SECONDS=${raw}: expected whole seconds above 0 (the load balancer's idle timeout + 5)`);
+  }
+  return { ...(trust === 'alb' ? { trustProxy: 'alb' as const } : {}), keepAliveTimeoutSeconds };
 }
 
 async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -73,6 +109,7 @@ async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     shutdownTimeoutMs: shutdownSeconds * 1000,
     ...(env.FUNCTION_NAME ? { functionName: env.FUNCTION_NAME } : {}),
     ...(timeoutSeconds !== undefined ? { timeoutMs: timeoutSeconds * 1000 } : {}),
+    ...proxySettings(env),
   });
   writeLogLine({ time: new Date().toISOString(), level: 'info', message: 'listening', url: running.url, handler });
 
@@ -88,6 +125,7 @@ async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     writeLogLine({ time: new Date().toISOString(), level: 'info', message: 'stopping', signal });
     void running.close().then(() => {
       writeLogLine({ time: new Date().toISOString(), level: 'info', message: 'stopped' });
+      flushLog();
       process.exit(0);
     });
   };

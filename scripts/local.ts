@@ -3,7 +3,8 @@
  * under Docker as the task definition describes it (or, with NO_DOCKER=1, the container's server
  * on Node), and the Lambda handler behind a local Function URL endpoint. Ctrl-C stops both.
  *
- * Env: ENV, MANIFEST, NO_DOCKER, LOCAL_PORT (default: the manifest's port), LAMBDA_PORT (LOCAL_PORT + 1).
+ * Env: ENV, MANIFEST, NO_DOCKER, LOCAL_PORT (default: the manifest's port), LAMBDA_PORT (LOCAL_PORT + 1),
+ * LOCAL_SECRETS=1 (read the manifest's secrets with your AWS credentials; otherwise they stay unset).
  */
 import { commonOptions, runMain } from './lib/cli.ts';
 import { loadLambdaManifest, loadServiceManifest } from './manifest/index.ts';
@@ -29,5 +30,6 @@ await runMain(async () => {
     ecsPort,
     lambdaPort,
     noDocker: truthy(process.env.NO_DOCKER),
+    readSecrets: truthy(process.env.LOCAL_SECRETS),
   });
 });

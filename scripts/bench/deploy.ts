@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isReadOperation } from '../lib/aws.ts';
+import { isLockName } from '../resources/lock.ts';
 import { startChild, nodeTs } from '../local/children.ts';
 import { atInterrupt } from '../local/cleanup.ts';
 import type { DeployFigures, DeployRun } from './report.ts';
@@ -10,7 +11,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 /** The part of test/fake-aws's API the bench uses (see docs/ARCHITECTURE.md). */
 interface FakeAws {
   env: Record<string, string>;
-  requests: Array<{ service: string; operation: string; status: number }>;
+  requests: Array<{ service: string; operation: string; status: number; params: Record<string, unknown> }>;
   stop(): Promise<void>;
 }
 type StartFakeAws = (options: { docker?: boolean; registry?: boolean }) => Promise<FakeAws>;
@@ -60,5 +61,6 @@ async function deployOnce(fake: FakeAws, o: { env?: string; manifest?: string; l
     throw new Error(`deploy-ecs against the fake AWS ${exit}${why ? ` (${why})` : ''}\n${output.slice(-15).join('\n')}`);
   }
   const calls = fake.requests.slice(before);
-  return { calls: calls.length, writes: calls.filter((c) => !isReadOperation(c.operation)).length, ms };
+  // the deploy lock's put and delete are bookkeeping, not writes to what is deployed
+  return { calls: calls.length, writes: calls.filter((c) => !isReadOperation(c.operation) && !(c.service === 'ssm' && isLockName(c.params.Name))).length, ms };
 }

@@ -6,6 +6,8 @@ export interface LoadOptions {
   /** seconds */
   duration: number;
   connections: number;
+  /** requests per second over all connections (autocannon's overallRate); unset: as fast as answered */
+  rate?: number;
 }
 
 export interface LoadResult {
@@ -36,7 +38,7 @@ export interface RawLoad {
 export async function rawLoadRun(o: LoadOptions): Promise<RawLoad> {
   const times: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url: o.url, duration: o.duration, connections: o.connections, pipelining: 1 }, (err, r) => (err ? reject(err) : resolve(r)));
+    const instance = autocannon({ url: o.url, duration: o.duration, connections: o.connections, pipelining: 1, ...(o.rate ? { overallRate: o.rate } : {}) }, (err, r) => (err ? reject(err) : resolve(r)));
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
       if (statusCode >= 200 && statusCode < 300) times.push(responseTime);
     });

@@ -8,8 +8,8 @@ import { containerBench } from './container.ts';
 import { deployBench } from './deploy.ts';
 import { rawLoadRun, rounds, summarize, type RawLoad } from './load.ts';
 import { adapterMicroBench } from './micro.ts';
-import { renderReport, type BenchReport, type LoadRow, type Skipped } from './report.ts';
-import { SERVERS, startServer, type Started } from './servers.ts';
+import { renderReport, type BenchReport, type LoadRow, type Ratio, type Skipped } from './report.ts';
+import { CONTAINER, EXPRESS, SERVERS, startServer, type Started } from './servers.ts';
 
 export interface BenchOptions {
   service: ResolvedService;
@@ -36,6 +36,7 @@ export async function runBench(o: BenchOptions): Promise<string> {
   const micro = await adapterMicroBench(o.microIterations);
 
   const rows: LoadRow[] = [];
+  let ratio: Ratio | undefined;
   const plan = rounds(o.duration);
   log(`bench: ${SERVERS.map((s) => s.name).join(', ')}: ${warmup} s warm-up each, then ${plan.join(' + ')} s × ${o.connections} connections, taking turns…`);
   const started: Started[] = [];
@@ -47,6 +48,7 @@ export async function runBench(o: BenchOptions): Promise<string> {
       for (const [i, s] of started.entries()) runs[i]!.push(await rawLoadRun({ url: s.url, duration: seconds, connections: o.connections }));
     }
     for (const [i, s] of SERVERS.entries()) rows.push({ name: s.name, what: s.what, result: summarize(runs[i]!) });
+    ratio = containerRatio(runs);
   } finally {
     await Promise.all(started.map((s) => s.stop()));
   }
@@ -54,20 +56,16 @@ export async function runBench(o: BenchOptions): Promise<string> {
   const dockerUp = o.docker && (await dockerAvailable());
   const noDocker = o.docker ? 'no Docker engine answers (start Docker and rerun)' : 'NO_DOCKER=1 was set';
   let container: BenchReport['container'];
-  const containerRow = { name: 'container image under Docker', what: '' };
   if (dockerUp) {
-    log('bench: container: build, cold start, load, memory…');
+    log('bench: container: build, cold start, load at 10 connections, at half that rate and at the usual connections, memory…');
     try {
-      const c = await containerBench(o.service, { ...load, warmup });
-      container = c.figures;
-      rows.push({ ...containerRow, what: `the built image in \`docker run --network host\` with the task definition's limits (${c.figures.cpus} vCPU, ${c.figures.memoryLimitMiB} MiB)`, result: c.load });
+      container = await containerBench(o.service, { ...load, warmup });
     } catch (err) {
       container = skipped(`the container bench failed: ${(err as Error).message.split('\n')[0]}`);
     }
   } else {
     container = skipped(noDocker);
   }
-  if ('skipped' in container) rows.push({ ...containerRow, what: 'the built image under Docker', result: container });
 
   let deploy: BenchReport['deploy'] = skipped(`${noDocker}; deploy-ecs builds and pushes the image with Docker`);
   if (dockerUp) {
@@ -90,6 +88,7 @@ export async function runBench(o: BenchOptions): Promise<string> {
     rounds: plan,
     connections: o.connections,
     load: rows,
+    ...(ratio ? { ratio } : {}),
     micro,
     container,
     deploy,
@@ -101,6 +100,20 @@ export async function runBench(o: BenchOptions): Promise<string> {
 }
 
 const skipped = (why: string): Skipped => ({ skipped: why });
+
+/** Container server ÷ plain express route in requests/s, overall and turn by turn (the turns ran back to back). */
+export function containerRatio(runs: RawLoad[][]): Ratio | undefined {
+  const c = runs[SERVERS.indexOf(CONTAINER)];
+  const e = runs[SERVERS.indexOf(EXPRESS)];
+  if (!c?.length || !e?.length) return undefined;
+  const rate = (r: RawLoad) => r.requests / r.seconds;
+  const [container, express] = [summarize(c), summarize(e)];
+  return {
+    overall: container.requestsPerSecond / express.requestsPerSecond,
+    turns: c.map((r, i) => rate(r) / rate(e[i]!)),
+    p99: { container: container.p99, express: express.p99 },
+  };
+}
 
 function machine(): string {
   const cpus = os.cpus();

@@ -13,15 +13,17 @@ export interface BenchServer {
   env?: Record<string, string>;
 }
 
+export const EXPRESS: BenchServer = { name: 'plain express route', what: 'express 5 with one `res.json()` route: what the framework costs', script: 'scripts/bench/servers/express.ts' };
+export const CONTAINER: BenchServer = {
+  name: 'container server (adapter)',
+  what: '`container/server.ts` running `lambda/handler.ts` through the adapter, as in the image (it writes a JSON log line per request, sent to /dev/null here)',
+  script: 'container/server.ts',
+  env: { HANDLER: 'lambda/handler.handler', HEALTH_PATH: '/healthz' },
+};
 export const SERVERS: BenchServer[] = [
   { name: 'bare node:http', what: 'the ceiling: `node:http` writing the same JSON, no framework, no adapter', script: 'scripts/bench/servers/bare.ts' },
-  { name: 'plain express route', what: 'express 5 with one `res.json()` route: what the framework costs', script: 'scripts/bench/servers/express.ts' },
-  {
-    name: 'container server (adapter)',
-    what: '`container/server.ts` running `lambda/handler.ts` through the adapter, as in the image (it writes a JSON log line per request, sent to /dev/null here)',
-    script: 'container/server.ts',
-    env: { HANDLER: 'lambda/handler.handler', HEALTH_PATH: '/healthz' },
-  },
+  EXPRESS,
+  CONTAINER,
 ];
 
 export interface Started {
@@ -31,9 +33,11 @@ export interface Started {
 }
 
 /** A server in its own process, so it never shares an event loop with the load generator. */
-export async function startServer(s: BenchServer): Promise<Started> {
+/** `nodeArgs` go before the script (e.g. --cpu-prof). */
+export async function startServer(s: BenchServer, nodeArgs: string[] = []): Promise<Started> {
   const port = await freePort();
   const { command, args } = nodeTs(path.resolve(ROOT, s.script));
+  args.unshift(...nodeArgs);
   const errors: string[] = [];
   const child = startChild({
     name: s.name,

@@ -101,8 +101,10 @@ export function repositoryOfImage(image: string): string | undefined {
 }
 
 function collectReferences(td: TaskDefinition, refs: References): void {
-  const role = td.executionRoleArn?.split('/').pop();
-  if (role) refs.roles.add(role);
+  for (const arn of [td.executionRoleArn, td.taskRoleArn]) {
+    const role = arn?.split('/').pop();
+    if (role) refs.roles.add(role);
+  }
   for (const c of td.containerDefinitions ?? []) {
     const group = c.logConfiguration?.options?.['awslogs-group'];
     if (group) refs.logGroups.add(group);

@@ -107,8 +107,14 @@ async function byNameAndReference(
   return out;
 }
 
+/** The execution role, the task role (`taskRole` without an ARN), and owned roles the task definitions name. */
 export async function findRoles(aws: Aws, svc: ResolvedService, refs: References): Promise<Found[]> {
-  return byNameAndReference(svc.names.executionRole, refs.roles, (n) => findRole(aws, svc, n));
+  const find = (n: string) => findRole(aws, svc, n);
+  const referenced = new Set([...refs.roles].filter((r) => r !== svc.names.taskRole));
+  const task = await find(svc.names.taskRole);
+  // a role of that name the tool did not create is only reported when this service uses it
+  const taskRole = task && (task.owned || refs.roles.has(task.name)) ? [task] : [];
+  return [...(await byNameAndReference(svc.names.executionRole, referenced, find)), ...taskRole];
 }
 
 export async function findLogGroups(aws: Aws, svc: ResolvedService, refs: References): Promise<Found[]> {

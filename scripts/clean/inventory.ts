@@ -1,6 +1,7 @@
 import type { Aws } from '../lib/aws.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { emptyReferences, findEcs } from './find-ecs.ts';
+import { findLock } from '../resources/lock.ts';
 import { findLogGroups, findRepositories, findRoles, findSecurityGroups, findStack } from './find-other.ts';
 import { findLoadBalancerResources } from '../resources/lb-inventory.ts';
 import { byKind, type Found } from './types.ts';
@@ -49,6 +50,7 @@ export async function inventory(aws: Aws, target: Target): Promise<Inventory> {
     attempt('ECR repositories', () => findRepositories(aws, svc, refs)),
     attempt('load balancer, certificate, DNS records and autoscaling', () => findLoadBalancerResources(aws, svc)),
     stack ? attempt(`the Lambda stack`, async () => [await findStack(stack.aws, stack.name, stack.environment)].filter((s) => s !== undefined)) : [],
+    attempt('the deploy lock', async () => [await findLock(aws, svc)].filter((s) => s !== undefined)),
   ]);
   found.push(...rest.flat());
   return { found: found.sort(byKind), problems };

@@ -3,6 +3,7 @@ import { type Aws, writeCalls } from '../lib/aws.ts';
 import { deleteCluster } from '../resources/cluster.ts';
 import { deleteRepository } from '../resources/ecr.ts';
 import { deleteRole } from '../resources/iam.ts';
+import { deleteLock } from '../resources/lock.ts';
 import { deleteLogGroup } from '../resources/logs.ts';
 import { LOAD_BALANCER_DELETERS } from '../resources/lb-inventory.ts';
 import { deleteService } from '../resources/service.ts';
@@ -31,6 +32,7 @@ export const DELETERS: Record<Kind, (aws: Aws, item: Found) => Promise<Result>> 
   'log-group': deleteLogGroup,
   repository: deleteRepository,
   stack: (_aws, item) => deleteStack(item),
+  'deploy-lock': deleteLock,
 };
 
 async function confirm(question: string): Promise<boolean> {
@@ -57,7 +59,7 @@ const key = (f: Found) => `${f.kind}:${f.id}`;
 const incomplete = (problems: string[]) =>
   `inventory check incomplete: ${problems.length} lookup(s) failed — fix the cause (often missing IAM permissions) and run make clean again`;
 
-/** Returns the exit code: 1 when anything the tool owns survives. */
+/** Returns the exit code: 1 when anything the tool owns survives, kept on purpose or not. */
 export async function clean(aws: Aws, target: Target, opts: CleanOptions): Promise<number> {
   const started = Date.now();
   const { svc } = target;
@@ -98,8 +100,8 @@ export async function clean(aws: Aws, target: Target, opts: CleanOptions): Promi
   const calls = aws.calls.length + (target.stack && target.stack.aws !== aws ? target.stack.aws.calls.length : 0);
   const writes = writeCalls(aws.calls).length;
   if (kept.length) {
-    opts.print('kept on purpose (others still use it):');
-    kept.forEach((f) => opts.print(foundLine(f)));
+    opts.print(`kept (${kept.length}), though lambda2fargate created ${kept.length === 1 ? 'it' : 'them'}:`);
+    kept.forEach((f) => opts.print(`${foundLine(f)}: ${results.get(key(f))?.note ?? 'kept'}`));
   }
   after.problems.forEach((p) => opts.print(`  ? ${p}`));
   if (survivors.length) {
@@ -108,9 +110,11 @@ export async function clean(aws: Aws, target: Target, opts: CleanOptions): Promi
     opts.print('fix the causes above and run make clean again');
   } else if (after.problems.length) {
     opts.print(incomplete(after.problems));
+  } else if (kept.length) {
+    opts.print(`inventory check: ${kept.length} resource(s) created by lambda2fargate for ${label} kept (above, with why); nothing else is left — run make clean again once they are free`);
   } else {
     opts.print(`inventory check: nothing created by lambda2fargate for ${label} is left`);
   }
   opts.print(`clean: ${deleted} deleted in ${seconds(Date.now() - started)} (${seconds(waited)} waiting), ${calls} AWS calls (${writes} writes)`);
-  return survivors.length || after.problems.length ? 1 : 0;
+  return survivors.length || after.problems.length || kept.length ? 1 : 0;
 }

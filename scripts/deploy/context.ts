@@ -2,7 +2,10 @@ import type { Aws, CallerIdentity } from '../lib/aws.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import type { ImageResult } from '../resources/image.ts';
 import type { HostedZone } from '../resources/dns.ts';
+import type { EndpointReport } from '../resources/endpoint.ts';
+import type { HeldLock } from '../resources/lock.ts';
 import type { Network } from '../resources/network.ts';
+import type { LiveService } from '../resources/service.ts';
 import type { Log, SummaryRow } from '../resources/output.ts';
 import type { Plan } from '../resources/types.ts';
 
@@ -14,15 +17,27 @@ export interface DeployState {
   who?: CallerIdentity;
   network?: Network;
   repositoryUri?: string;
+  /** the repository's lifecycle policy in force (step "repository"; step "task-definition" protects the images in use) */
+  lifecyclePolicy?: string;
   image?: ImageResult;
   executionRoleArn?: string;
+  /** step "task-role": the role the task's code runs with; undefined without `taskRole` */
+  taskRoleArn?: string;
+  /** step "task-role": the container definition's `secrets`; undefined without `secrets` */
+  containerSecrets?: Array<{ name: string; valueFrom: string }>;
+  /** step "task-role": the execution role's access to secrets changed, so tasks must start again to read them */
+  secretsAccessChanged?: boolean;
   securityGroupId?: string;
   taskDefinitionArn?: string;
+  /** the service as step "task-definition" read it (null: there is none yet) */
+  liveService?: LiveService | null;
   servicePlan?: Plan<any, any>;
   /** when step "service" started: rollout events from then on are news */
   serviceStartedAt?: Date;
   /** after step "service": for an unchanged service, events older than this are history */
   serviceDoneAt?: Date;
+  /** the deploy lock, held from pre-flight to the end of the run */
+  lock?: HeldLock;
   urls: string[];
   /** load-balanced mode, from step "preflight": the load balancer's subnets and, with a domain to validate, its Route 53 zone */
   lbSubnets?: string[];
@@ -31,12 +46,16 @@ export interface DeployState {
   loadBalancer?: { arn: string; dnsName: string; hostedZoneId: string };
   targetGroupArn?: string;
   certificateArn?: string;
+  /** step "endpoint": what answered, and a check that did not pass */
+  endpoint?: EndpointReport;
 }
 
 export interface DeployContext {
   svc: ResolvedService;
   aws: Aws;
   dryRun: boolean;
+  /** FORCE_NEW_DEPLOYMENT=1 (`make redeploy`): new tasks even when nothing changed, to read rotated secrets */
+  forceNewDeployment?: boolean;
   log: Log;
   state: DeployState;
   rows: SummaryRow[];

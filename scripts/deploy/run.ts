@@ -4,6 +4,7 @@ import type { Aws } from '../lib/aws.ts';
 import { ToolError, UserError, awsErrorName, message } from '../lib/errors.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { refuseWrites } from '../resources/guard.ts';
+import { ownershipProblem } from '../resources/types.ts';
 import { actionWord, planLines } from '../resources/output.ts';
 import type { Log } from '../resources/output.ts';
 import type { DeployContext, Step } from './context.ts';
@@ -11,6 +12,9 @@ import { STEP_LIST } from './steps/index.ts';
 
 export interface DeployOptions {
   dryRun: boolean;
+  /** ADOPT=1: same-named resources without the tool's tags are taken over instead of refused */
+  adopt?: boolean;
+  forceNewDeployment?: boolean;
   /** L2F_STOP_AFTER_STEP: end (exit 0) right after this step (its number or id), as if interrupted */
   stopAfterStep?: number | string;
   log?: Log;
@@ -31,12 +35,15 @@ export async function deploy(svc: ResolvedService, opts: DeployOptions): Promise
     svc,
     aws,
     dryRun: opts.dryRun,
+    forceNewDeployment: opts.forceNewDeployment,
     log: opts.log ?? ((l) => console.log(l)),
     state: { urls: [] },
     rows: [],
     timings: [],
     started: performance.now(),
     show(plan, details = []) {
+      const foreign = ownershipProblem(plan, svc, !!opts.adopt);
+      if (foreign) throw foreign;
       for (const l of planLines(plan, ctx.dryRun, details)) ctx.log(l);
       ctx.rows.push({ resource: plan.resource, name: plan.name, outcome: actionWord(plan.action, ctx.dryRun) });
     },
@@ -69,7 +76,17 @@ export async function deploy(svc: ResolvedService, opts: DeployOptions): Promise
       return 0;
     }
     throw err;
+  } finally {
+    await releaseLock(ctx);
   }
+}
+
+/** The deploy lock (taken in pre-flight) goes at the end, on failure too; a kill leaves it to expire. */
+async function releaseLock(ctx: DeployContext): Promise<void> {
+  const lock = ctx.state.lock;
+  ctx.state.lock = undefined;
+  const warning = await lock?.release();
+  if (warning) ctx.log(`    ! ${warning}`);
 }
 
 /** Errors the modules did not already phrase get the step's name and the way out. */

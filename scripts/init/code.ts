@@ -1,4 +1,4 @@
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { unzipSync } from 'fflate';
 import { ToolError, UserError, message } from '../lib/errors.ts';
@@ -69,4 +69,64 @@ export async function unzipInto(zip: Buffer, dest: string, force: boolean): Prom
     bytes += data.length;
   }
   return { files, bytes };
+}
+
+const SDK_IMPORT = /(?:require\(\s*|from\s+|import\(\s*)['"]((?:@aws-sdk\/[a-z0-9-]+)|aws-sdk)(?:\/[^'"]*)?['"]/g;
+
+/**
+ * The AWS SDK packages the code imports but does not ship: the Lambda Node.js runtime provides
+ * the SDK (v3 since nodejs18.x, v2 before; Lambda Developer Guide, "Building Lambda functions
+ * with Node.js"), the image does not.
+ */
+export async function runtimeProvidedImports(dest: string): Promise<string[]> {
+  const used = new Set<string>();
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules') await walk(path);
+      } else if (/\.(c|m)?js$/.test(entry.name)) {
+        for (const m of (await readFile(path, 'utf8')).matchAll(SDK_IMPORT)) used.add(m[1]!);
+      }
+    }
+  };
+  await walk(dest);
+  const missing: string[] = [];
+  for (const pkg of [...used].sort()) if (!(await exists(join(dest, 'node_modules', pkg, 'package.json')))) missing.push(pkg);
+  return missing;
+}
+
+/** Where a Node.js layer keeps its packages (Lambda Developer Guide, "Layer paths for each Lambda runtime"). */
+const NODE_LAYER = /^nodejs\/(?:node\d+\/)?node_modules\/(.+)$/;
+
+/**
+ * A Node.js layer baked into the function's folder: its `nodejs/node_modules/` (and
+ * `nodejs/node<major>/node_modules/`) land in `functions/<name>/node_modules/`, without replacing
+ * a file the function ships itself (the function's own packages resolve first on Lambda too).
+ * Returns what was copied and the other top-level folders (bin/, lib/, extensions/ …) it left.
+ */
+export async function mergeNodeLayer(zip: Buffer, dest: string): Promise<{ files: number; left: string[] }> {
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(new Uint8Array(zip.buffer, zip.byteOffset, zip.byteLength));
+  } catch (err) {
+    throw new ToolError(message('a layer of the function', `is not a zip file (${(err as Error).message})`));
+  }
+  const modules = join(dest, 'node_modules');
+  let files = 0;
+  const left = new Set<string>();
+  for (const [entry, data] of Object.entries(entries)) {
+    if (entry.endsWith('/')) continue;
+    const m = NODE_LAYER.exec(entry);
+    const target = m ? safeEntryPath(modules, m[1]!) : undefined;
+    if (!m || !target) {
+      left.add(entry.split('/')[0]! + (entry.includes('/') ? '/' : ''));
+      continue;
+    }
+    if (await exists(target)) continue;
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, data);
+    files++;
+  }
+  return { files, left: [...left].sort() };
 }

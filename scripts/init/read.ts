@@ -1,5 +1,6 @@
 import {
   GetFunctionCommand,
+  GetLayerVersionByArnCommand,
   GetFunctionConcurrencyCommand,
   GetFunctionUrlConfigCommand,
   ListProvisionedConcurrencyConfigsCommand,
@@ -28,7 +29,11 @@ export async function readFunction(aws: Aws, ref: string): Promise<LambdaFacts> 
   }
   const c: FunctionConfiguration = fn.Configuration ?? {};
   const name = c.FunctionName ?? ref;
-  const [url, reserved, provisioned] = await Promise.all([readUrl(aws, name), readReserved(aws, name), readProvisioned(aws, name)]);
+  const [url, reserved, provisioned] = await Promise.all([
+    readUrl(aws, name),
+    wrapped(`lambda GetFunctionConcurrency ${name}`, () => readReserved(aws, name)),
+    wrapped(`lambda ListProvisionedConcurrencyConfigs ${name}`, () => readProvisioned(aws, name)),
+  ]);
   const facts: LambdaFacts = {
     name,
     arn: c.FunctionArn ?? '',
@@ -60,6 +65,16 @@ export async function readFunction(aws: Aws, ref: string): Promise<LambdaFacts> 
   return facts;
 }
 
+/** A failed read names the call and the permission it needs (exit 1). */
+async function wrapped<T>(what: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    const action = what.split(' ').slice(0, 2).join(':');
+    throw new ToolError(message(what, awsErrorName(err) ?? 'failed', `check the credentials allow ${action}`), { cause: err });
+  }
+}
+
 async function readUrl(aws: Aws, name: string): Promise<FunctionUrl | undefined> {
   try {
     const u = await aws.lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: name }));
@@ -68,7 +83,7 @@ async function readUrl(aws: Aws, name: string): Promise<FunctionUrl | undefined>
     return url;
   } catch (err) {
     if (isAwsError(err, 'ResourceNotFoundException')) return undefined;
-    throw new ToolError(message(`lambda GetFunctionUrlConfig ${name}`, awsErrorName(err) ?? 'failed'), { cause: err });
+    throw new ToolError(message(`lambda GetFunctionUrlConfig ${name}`, awsErrorName(err) ?? 'failed', 'check the credentials allow lambda:GetFunctionUrlConfig'), { cause: err });
   }
 }
 
@@ -115,4 +130,10 @@ export async function readRolePolicies(aws: Aws, roleArn: string): Promise<RoleP
 function statementsOf(document: string): PolicyStatement[] {
   const doc = JSON.parse(document) as { Statement?: PolicyStatement | PolicyStatement[] };
   return Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
+}
+
+/** The presigned link to a layer version's zip (valid 10 minutes, like the function's). */
+export async function layerLocation(aws: Aws, arn: string): Promise<string | undefined> {
+  const out = await aws.lambda.send(new GetLayerVersionByArnCommand({ Arn: arn }));
+  return out.Content?.Location;
 }

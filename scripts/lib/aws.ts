@@ -3,6 +3,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -10,9 +11,11 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { ACMClient } from '@aws-sdk/client-acm';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { isLockName } from '../resources/lock.ts';
 import { ToolError, message } from './errors.ts';
 
 /**
@@ -26,6 +29,8 @@ export interface AwsCall {
   operation: string;
   ms: number;
   error?: string;
+  /** the deploy lock's own calls: bookkeeping, not a change to what the tool deploys */
+  bookkeeping?: true;
 }
 
 export interface Aws {
@@ -36,12 +41,14 @@ export interface Aws {
   iam: IAMClient;
   sts: STSClient;
   logs: CloudWatchLogsClient;
+  cloudwatch: CloudWatchClient;
   cfn: CloudFormationClient;
   lambda: LambdaClient;
   elbv2: ElasticLoadBalancingV2Client;
   acm: ACMClient;
   route53: Route53Client;
   autoscaling: ApplicationAutoScalingClient;
+  ssm: SSMClient;
   calls: AwsCall[];
 }
 
@@ -52,8 +59,9 @@ export function isReadOperation(operation: string): boolean {
   return READ_PREFIXES.some((p) => operation.startsWith(p));
 }
 
+/** Calls that change what the tool deploys (the deploy lock's aside). */
 export function writeCalls(calls: AwsCall[]): AwsCall[] {
-  return calls.filter((c) => !isReadOperation(c.operation));
+  return calls.filter((c) => !isReadOperation(c.operation) && !c.bookkeeping);
 }
 
 /** AWS_REGION, AWS_DEFAULT_REGION, then the `region` of the profile in the shared config file — the SDK's own order. */
@@ -100,18 +108,21 @@ export function createAws(region: string = resolveRegion()): Aws {
     iam: new IAMClient(config),
     sts: new STSClient(config),
     logs: new CloudWatchLogsClient(config),
+    cloudwatch: new CloudWatchClient(config),
     cfn: new CloudFormationClient(config),
     lambda: new LambdaClient(config),
     elbv2: new ElasticLoadBalancingV2Client(config),
     acm: new ACMClient(config),
     route53: new Route53Client(config),
     autoscaling: new ApplicationAutoScalingClient(config),
+    ssm: new SSMClient(config),
   };
   for (const [service, client] of Object.entries(clients)) {
     (client.middlewareStack as unknown as MiddlewareStack).add(
       (next, context) => async (args) => {
         const started = performance.now();
         const call: AwsCall = { service, operation: String(context.commandName ?? '').replace(/Command$/, ''), ms: 0 };
+        if (service === 'ssm' && isLockName((args as { input?: { Name?: unknown } }).input?.Name)) call.bookkeeping = true;
         try {
           return await next(args);
         } catch (err) {

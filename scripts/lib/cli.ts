@@ -47,6 +47,8 @@ export interface CommonOptions {
   manifest?: string;
   dryRun: boolean;
   yes: boolean;
+  /** ADOPT=1: take over same-named resources that lack the tool's tags (they get the tags, and clean will delete them) */
+  adopt: boolean;
 }
 
 export function commonOptions(defaultManifest: string): CommonOptions & { manifest: string } {
@@ -57,5 +59,6 @@ export function commonOptions(defaultManifest: string): CommonOptions & { manife
     manifest: process.env.MANIFEST?.trim() || defaultManifest,
     dryRun: truthy(process.env.DRY_RUN),
     yes: truthy(process.env.YES),
+    adopt: truthy(process.env.ADOPT),
   };
 }

@@ -41,6 +41,8 @@ export interface RunOptions {
   host: string;
   labels?: Record<string, string>;
   detach?: boolean;
+  /** secrets read for the run: passed by name only (`--env NAME`), the value from docker's own environment, never on its command line */
+  secretNames?: string[];
 }
 
 /**
@@ -64,6 +66,7 @@ export function runArgs(service: ResolvedService, o: RunOptions): string[] {
   for (const { name, value } of container.environment ?? []) if (name) env[name] = value ?? '';
   env.HOST = o.host;
   for (const [k, v] of Object.entries(env)) args.push('--env', `${k}=${v}`);
+  for (const name of o.secretNames ?? []) args.push('--env', name);
   const h = container.healthCheck;
   const cmd = h?.command ? healthCmd(h.command) : undefined;
   if (h && cmd) {

@@ -6,6 +6,7 @@ import { startChild, nodeTs, type Child } from './children.ts';
 import { buildArgs, dockerAvailable, dockerPlatform, hostPlatform, localImageTag, removeContainer, runArgs } from './docker.ts';
 import { lambdaEnvironment } from './lambda-env.ts';
 import { formatLogLine } from './log-lines.ts';
+import { localSecrets } from './secrets.ts';
 import { assertPortFree, isPortFree, waitFor200 } from './ports.ts';
 import { containerEnvironment as taskEnvironment } from '../resources/task-definition.ts';
 
@@ -19,6 +20,8 @@ export interface LocalOptions {
   ecsPort: number;
   lambdaPort: number;
   noDocker: boolean;
+  /** LOCAL_SECRETS=1: read the manifest's secrets with the user's credentials (else they stay unset) */
+  readSecrets?: boolean;
   out?: (line: string) => void;
 }
 
@@ -65,13 +68,15 @@ export async function runLocal(o: LocalOptions): Promise<number> {
   const unlessInterrupted = <T>(work: Promise<T>): Promise<T> =>
     Promise.race([work, ended.then((signal): never => { throw new Interrupted(signal); })]);
 
+  const secrets = await localSecrets(o.service, !!o.readSecrets);
+  for (const note of secrets.notes) out(`note: ${note}`);
   try {
     const ecsUrl = `http://${o.host}:${o.ecsPort}`;
     const lambdaUrl = `http://${o.host}:${o.lambdaPort}`;
     try {
       const ecs = o.noDocker
-        ? startNodeServer(o)
-        : await unlessInterrupted(startContainer(o, out, interrupt.signal, (name) => (containerName = name)));
+        ? startNodeServer(o, secrets.values)
+        : await unlessInterrupted(startContainer(o, secrets.values, out, interrupt.signal, (name) => (containerName = name)));
       children.push(ecs);
       children.push(startLambdaEndpoint(o));
       const died = () => children.map((c) => (c.exited() ? `${c.name} ${c.exited()}` : undefined)).find(Boolean);
@@ -153,12 +158,12 @@ function containerEnvironment(o: LocalOptions): NodeJS.ProcessEnv {
   return env;
 }
 
-function startNodeServer(o: LocalOptions): Child {
+function startNodeServer(o: LocalOptions, secrets: Record<string, string>): Child {
   const { command, args } = nodeTs(path.join(ROOT, 'container/server.ts'));
-  return startChild({ name: 'ecs', command, args, env: containerEnvironment(o), cwd: ROOT, onLine: prefixed('ecs') });
+  return startChild({ name: 'ecs', command, args, env: { ...containerEnvironment(o), ...secrets }, cwd: ROOT, onLine: prefixed('ecs') });
 }
 
-async function startContainer(o: LocalOptions, out: (line: string) => void, signal: AbortSignal, named: (name: string) => void): Promise<Child> {
+async function startContainer(o: LocalOptions, secrets: Record<string, string>, out: (line: string) => void, signal: AbortSignal, named: (name: string) => void): Promise<Child> {
   const platform = hostPlatform();
   const tag = localImageTag(o.service);
   if (platform !== o.service.platform) {
@@ -178,7 +183,7 @@ async function startContainer(o: LocalOptions, out: (line: string) => void, sign
   await removeContainer(name);
   if (signal.aborted) throw new Interrupted(signal.reason as NodeJS.Signals);
   named(name);
-  const args = runArgs(o.service, { name, image: tag, host: o.host, port: o.ecsPort, labels: { 'lambda2fargate.local': o.service.name } });
+  const args = runArgs(o.service, { name, image: tag, host: o.host, port: o.ecsPort, labels: { 'lambda2fargate.local': o.service.name }, secretNames: Object.keys(secrets) });
   out(`starting the container: ${o.service.cpu / 1024} vCPU, ${o.service.memory} MiB, --network host, HOST=${o.host} PORT=${o.ecsPort}`);
-  return startChild({ name: 'ecs', command: 'docker', args, cwd: ROOT, onLine: prefixed('ecs') });
+  return startChild({ name: 'ecs', command: 'docker', args, env: { ...process.env, ...secrets }, cwd: ROOT, onLine: prefixed('ecs') });
 }

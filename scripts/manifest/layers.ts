@@ -68,6 +68,8 @@ const key = (path: Path) => JSON.stringify(path);
 const exclusive: Array<[Path, string, string]> = [
   [['image'], 'build', 'location'],
   [['healthcheck'], 'path', 'command'],
+  [['taskRole'], 'arn', 'managedPolicies'],
+  [['taskRole'], 'arn', 'statements'],
 ];
 
 export interface LoadResult {

@@ -9,6 +9,7 @@ export function resourceNames(name: string, environment: string): ResourceNames 
     family: base,
     repository: base.toLowerCase(),
     executionRole: `${base}-exec`,
+    taskRole: `${base}-task`,
     securityGroup: `${base}-sg`,
     logGroup: `/ecs/${base}`,
     container: name,
@@ -22,8 +23,9 @@ interface Limit {
   allowed: string;
 }
 
-// Each AWS API's own naming rule, checked before the first call so a long name fails here.
-const limits: Record<keyof ResourceNames, Limit> = {
+// Each AWS API's own naming rule, checked before the first call so a long name fails here. The
+// task role's name (-task) has the execution role's length and characters (-exec): one check.
+const limits: Record<Exclude<keyof ResourceNames, 'taskRole'>, Limit> = {
   cluster: { resource: 'ECS cluster', max: 255, pattern: /^[A-Za-z0-9_-]+$/, allowed: 'letters, digits, - and _' },
   service: { resource: 'ECS service', max: 255, pattern: /^[A-Za-z0-9_-]+$/, allowed: 'letters, digits, - and _' },
   family: { resource: 'ECS task definition family', max: 255, pattern: /^[A-Za-z0-9_-]+$/, allowed: 'letters, digits, - and _' },
@@ -42,7 +44,7 @@ const limits: Record<keyof ResourceNames, Limit> = {
 /** One line per resource whose derived name breaks that resource's limits. */
 export function nameProblems(names: ResourceNames): string[] {
   const out: string[] = [];
-  for (const [field, limit] of Object.entries(limits) as Array<[keyof ResourceNames, Limit]>) {
+  for (const [field, limit] of Object.entries(limits) as Array<[Exclude<keyof ResourceNames, 'taskRole'>, Limit]>) {
     const value = names[field];
     if (value.length > limit.max) {
       out.push(`makes the ${limit.resource} name "${value}" ${value.length} characters long; ${limit.resource} names allow at most ${limit.max} — shorten the name or the environment name by ${value.length - limit.max}`);

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { resolveSecrets, resolveTaskRole } from './access.ts';
 import { cidrProblem } from './cidr.ts';
 import { formatDuration, seconds } from './duration.ts';
 import { fargateSizeProblem } from './fargate.ts';
@@ -62,6 +63,8 @@ export function resolveService(m: Layered): ResolvedService {
     }
   }
   if ('HOST' in variables) m.problem(['variables', 'HOST'], 'the deploy sets HOST=0.0.0.0 so the server answers on the task\'s address — remove it', 'key');
+  const taskRole = resolveTaskRole(m);
+  const secrets = resolveSecrets(m, variables);
 
   const count = get(['count'], d.count);
   const loadBalancer = resolveLoadBalancer(m, name, healthcheck);
@@ -80,6 +83,8 @@ export function resolveService(m: Layered): ResolvedService {
     memory,
     count,
     variables,
+    ...(taskRole ? { taskRole } : {}),
+    ...secrets,
     ...(healthcheck ? { healthcheck } : {}),
     logging: { retention },
     network: resolveNetwork(m),

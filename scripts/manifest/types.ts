@@ -29,12 +29,30 @@ export interface ResourceNames {
   cluster: string;
   repository: string;
   executionRole: string;
+  /** the task role the tool creates for `taskRole.managedPolicies`/`statements` */
+  taskRole: string;
   securityGroup: string;
   logGroup: string;
   family: string;
   service: string;
   container: string;
 }
+
+/** An IAM policy statement as written in the manifest (Effect, Action, Resource, Condition…). */
+export type PolicyStatement = Record<string, unknown> & { Effect: 'Allow' | 'Deny' };
+
+/** `taskRole`: an existing role used as is, or the one the tool keeps (`names.taskRole`). */
+export type TaskRole =
+  | { kind: 'existing'; arn: string }
+  | { kind: 'owned'; managedPolicies: string[]; statements: PolicyStatement[] };
+
+/**
+ * Where a secret's value lives. The account and region of a parameter given by name are the
+ * deploy's, known only once the deploy has asked STS, so the ARN is completed there.
+ */
+export type SecretRef =
+  | { store: 'ssm'; written: string; /** without the leading slash */ path: string; arn?: string }
+  | { store: 'secretsmanager'; written: string; /** the secret's ARN, without :json-key:version-stage:version-id */ secretArn: string; jsonKey?: string };
 
 export interface ResolvedService {
   /** absolute path of the manifest file */
@@ -53,6 +71,12 @@ export interface ResolvedService {
   memory: number;
   count: number;
   variables: Record<string, string>;
+  /** the role the application's code runs with; absent: the task gets no AWS credentials */
+  taskRole?: TaskRole;
+  /** environment name → where ECS reads its value at task start; absent: none */
+  secrets?: Record<string, SecretRef>;
+  /** customer managed KMS key ARNs the secrets are encrypted with (kms:Decrypt for the execution role) */
+  secretsKmsKeys?: string[];
   healthcheck?: HealthCheck;
   logging: { retention: number };
   network: {

@@ -1,5 +1,4 @@
 import type { Aws } from '../lib/aws.ts';
-import { ToolError, message } from '../lib/errors.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { httpGet } from './http-get.ts';
 import { sleep } from './retry.ts';
@@ -49,20 +48,30 @@ export function coversEveryone(svc: ResolvedService): boolean {
   return svc.network.allowedCidrs.some((c) => c === '0.0.0.0/0' || c === '::/0');
 }
 
+export interface EndpointReport {
+  /** the URLs that answered */
+  urls: string[];
+  /** the deploy asked for tasks and the check did not pass: which part, and why (the summary says it; exit 1) */
+  failure?: string;
+  /** the check could not be made from here (private tasks): said in the summary */
+  unchecked?: string;
+}
+
 /**
- * Step 9: each running task's public IP, called until it answers. Returns the URLs that answered.
- * No answer fails the step when the port is open to everyone; with narrower CIDRs this machine
- * may simply not be let in, so that is only said.
+ * Step "endpoint": each running task's public IP, called until it answers. A deploy that asked for tasks
+ * and ends with none that answers is a failure, whatever the reason (no running task, no public
+ * IP, no answer: with narrower CIDRs this machine may simply not be let in, which is said too);
+ * so is a task that does not answer when the port is open to everyone.
  */
-export async function reportEndpoints(aws: Aws, svc: ResolvedService, taskDefinitionArn: string, log: (line: string) => void): Promise<string[]> {
+export async function reportEndpoints(aws: Aws, svc: ResolvedService, taskDefinitionArn: string, log: (line: string) => void): Promise<EndpointReport> {
   const tasks = await findEndpoints(aws, svc, taskDefinitionArn);
   if (tasks.length === 0) {
     log(`    no running task${svc.count === 0 ? ' (count is 0)' : ''}`);
-    return [];
+    return svc.count === 0 ? { urls: [] } : { urls: [], failure: `no task of ${taskDefinitionArn.split('/').pop()} is RUNNING, so no endpoint was called` };
   }
   if (!svc.network.publicIp) {
     for (const t of tasks) log(`    task ${t.taskId}: private IP ${t.privateIp ?? '?'} (network.publicIp is false: no public URL)`);
-    return [];
+    return { urls: [], unchecked: `the tasks have no public IP (network.publicIp is false), so no endpoint was called from here` };
   }
   const answers = await Promise.all(
     tasks.map(async (t) => ({ t, a: t.publicIp ? await probe(`http://${t.publicIp}:${svc.image.port}/`, endpointTimeoutMs()) : undefined })),
@@ -78,9 +87,8 @@ export async function reportEndpoints(aws: Aws, svc: ResolvedService, taskDefini
     }
   }
   for (const f of failed) log(`    ! ${f}`);
-  if (failed.length > 0 && coversEveryone(svc)) {
-    throw new ToolError(message('step 9 (endpoint)', failed.join('; '), 'check the task logs (`make logs`) and that the container listens on PORT'));
-  }
-  if (failed.length > 0) log(`    (network.allowedCidrs is ${svc.network.allowedCidrs.join(', ')}: this machine may not be allowed in)`);
-  return urls;
+  const narrow = coversEveryone(svc) ? '' : ` (network.allowedCidrs is ${svc.network.allowedCidrs.join(', ')}: this machine may not be allowed in)`;
+  if (narrow && failed.length > 0) log(`   ${narrow}`);
+  if (failed.length > 0 && (coversEveryone(svc) || urls.length === 0)) return { urls, failure: `${failed.join('; ')}${narrow}` };
+  return { urls };
 }

@@ -56,8 +56,7 @@ export function partitionOf(arn: string | undefined): string {
   return arn?.split(':')[1] || 'aws';
 }
 
-export async function findRole(aws: Aws, svc: ResolvedService): Promise<LiveRole | undefined> {
-  const name = svc.names.executionRole;
+export async function findRole(aws: Aws, svc: ResolvedService, name = svc.names.executionRole): Promise<LiveRole | undefined> {
   let role;
   try {
     role = (await aws.iam.send(new GetRoleCommand({ RoleName: name }))).Role;

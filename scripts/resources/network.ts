@@ -10,7 +10,19 @@ export interface Network {
   subnets: Array<{ id: string; availabilityZone?: string }>;
   /** true when the VPC is the region's default one (nothing named in the manifest) */
   isDefault: boolean;
+  /** default subnets left out: their zone has no Fargate */
+  leftOut?: Array<{ id: string; zoneId: string }>;
 }
+
+/**
+ * Regions where Fargate runs only in some zones, by zone ID (AWS Fargate "Regions" page: us-west-1
+ * "usw1-az1 & usw1-az3 only", ap-northeast-1 "apne1-az1, apne1-az2, & apne1-az4 only"). Older
+ * accounts can have default subnets in the other zones; tasks there never place.
+ */
+export const FARGATE_ZONE_IDS: Record<string, readonly string[]> = {
+  'us-west-1': ['usw1-az1', 'usw1-az3'],
+  'ap-northeast-1': ['apne1-az1', 'apne1-az2', 'apne1-az4'],
+};
 
 export async function findNetwork(aws: Aws, svc: ResolvedService): Promise<Network> {
   const { vpcId, subnets } = svc.network;
@@ -26,11 +38,16 @@ export async function findNetwork(aws: Aws, svc: ResolvedService): Promise<Netwo
   const out = await aws.ec2.send(
     new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId] }, { Name: 'default-for-az', Values: ['true'] }] }),
   );
-  const found = (out.Subnets ?? []).filter((s) => s.VpcId === vpc.VpcId && s.DefaultForAz !== false);
+  const all = (out.Subnets ?? []).filter((s) => s.VpcId === vpc.VpcId && s.DefaultForAz !== false);
+  const zones = FARGATE_ZONE_IDS[aws.region];
+  const fargate = (s: Subnet) => !zones || !s.AvailabilityZoneId || zones.includes(s.AvailabilityZoneId);
+  const found = all.filter(fargate);
+  const leftOut = all.filter((s) => !fargate(s)).map((s) => ({ id: s.SubnetId ?? '', zoneId: s.AvailabilityZoneId ?? '' }));
   if (found.length === 0) {
-    throw new ToolError(message(`network (${vpc.VpcId})`, 'the default VPC has no default subnets', 'set network.subnets in the manifest'));
+    const why = all.length ? `none of its default subnets is in a zone with Fargate (${zones?.join(', ')})` : 'the default VPC has no default subnets';
+    throw new ToolError(message(`network (${vpc.VpcId})`, why, 'set network.subnets in the manifest'));
   }
-  return { vpcId: vpc.VpcId, subnets: toSubnets(found), isDefault: true };
+  return { vpcId: vpc.VpcId, subnets: toSubnets(found), isDefault: true, ...(leftOut.length ? { leftOut } : {}) };
 }
 
 async function fromVpc(aws: Aws, vpcId: string): Promise<Network> {

@@ -24,7 +24,8 @@ export interface IngressRule {
   protocol: string;
   fromPort?: number;
   toPort?: number;
-  source: { kind: 'cidr' | 'cidrV6' | 'group' | 'prefixList'; value: string };
+  /** a group in another account carries its `userId` (and a peered VPC's connection): a revoke must name them */
+  source: { kind: 'cidr' | 'cidrV6' | 'group' | 'prefixList'; value: string; userId?: string; peering?: string };
   description?: string;
 }
 
@@ -79,7 +80,11 @@ export function flattenPermission(p: IpPermission): IngressRule[] {
   return [
     ...(p.IpRanges ?? []).map((r) => ({ ...base, source: { kind: 'cidr' as const, value: r.CidrIp ?? '' }, description: r.Description })),
     ...(p.Ipv6Ranges ?? []).map((r) => ({ ...base, source: { kind: 'cidrV6' as const, value: r.CidrIpv6 ?? '' }, description: r.Description })),
-    ...(p.UserIdGroupPairs ?? []).map((r) => ({ ...base, source: { kind: 'group' as const, value: r.GroupId ?? '' }, description: r.Description })),
+    ...(p.UserIdGroupPairs ?? []).map((r) => ({
+      ...base,
+      source: { kind: 'group' as const, value: r.GroupId ?? '', ...(r.UserId ? { userId: r.UserId } : {}), ...(r.VpcPeeringConnectionId ? { peering: r.VpcPeeringConnectionId } : {}) },
+      description: r.Description,
+    })),
     ...(p.PrefixListIds ?? []).map((r) => ({ ...base, source: { kind: 'prefixList' as const, value: r.PrefixListId ?? '' }, description: r.Description })),
   ];
 }
@@ -150,7 +155,10 @@ export function toPermission(r: IngressRule, withDescription = true): IpPermissi
   }
   if (r.source.kind === 'cidr') p.IpRanges = [{ CidrIp: r.source.value, ...description }];
   if (r.source.kind === 'cidrV6') p.Ipv6Ranges = [{ CidrIpv6: r.source.value, ...description }];
-  if (r.source.kind === 'group') p.UserIdGroupPairs = [{ GroupId: r.source.value }];
+  if (r.source.kind === 'group') {
+    const { userId, peering } = r.source;
+    p.UserIdGroupPairs = [{ GroupId: r.source.value, ...(userId ? { UserId: userId } : {}), ...(peering ? { VpcPeeringConnectionId: peering } : {}) }];
+  }
   if (r.source.kind === 'prefixList') p.PrefixListIds = [{ PrefixListId: r.source.value }];
   return p;
 }

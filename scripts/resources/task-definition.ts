@@ -35,12 +35,16 @@ export interface TaskDefinitionInputs {
   image: string;
   executionRoleArn: string;
   region: string;
+  /** the task role (`taskRole`): what the application's code runs with */
+  taskRoleArn?: string;
+  /** the container's `secrets` (name → valueFrom ARN), read by ECS at task start */
+  secrets?: Array<{ name: string; valueFrom: string }>;
 }
 
-/** The latest ACTIVE revision of the family. */
-export async function findTaskDefinition(aws: Aws, svc: ResolvedService): Promise<LiveTaskDefinition | undefined> {
+/** The latest ACTIVE revision of the family (or, given `taskDefinition`, that revision). */
+export async function findTaskDefinition(aws: Aws, svc: ResolvedService, taskDefinition: string = svc.names.family): Promise<LiveTaskDefinition | undefined> {
   try {
-    const out = await aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: svc.names.family, include: ['TAGS'] }));
+    const out = await aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition, include: ['TAGS'] }));
     const td = out.taskDefinition;
     if (!td?.taskDefinitionArn || td.status === 'INACTIVE') return undefined;
     return { arn: td.taskDefinitionArn, revision: td.revision ?? 0, doc: td, tags: fromKeyValue(out.tags) };
@@ -98,6 +102,7 @@ export function desiredTaskDefinition(svc: ResolvedService, inputs: TaskDefiniti
     // an init process (PID 1) forwards SIGTERM to the app so it can drain when ECS stops the task
     linuxParameters: { initProcessEnabled: true },
   };
+  if (inputs.secrets?.length) container.secrets = inputs.secrets;
   if (hc && command) {
     container.healthCheck = { command, interval: hc.interval, timeout: hc.timeout, retries: hc.retries, startPeriod: hc.startPeriod };
   }
@@ -110,6 +115,7 @@ export function desiredTaskDefinition(svc: ResolvedService, inputs: TaskDefiniti
       memory: String(svc.memory),
       runtimePlatform: { ...RUNTIME_PLATFORM[svc.platform] },
       executionRoleArn: inputs.executionRoleArn,
+      ...(inputs.taskRoleArn ? { taskRoleArn: inputs.taskRoleArn } : {}),
       containerDefinitions: [container],
     },
     tags: tagsFor(svc),
@@ -155,6 +161,7 @@ function normalizeContainer(c: ContainerDefinition): Record<string, unknown> {
     .map((p) => ({ ...p, hostPort: p.hostPort ?? p.containerPort, protocol: p.protocol ?? 'tcp' }))
     .sort((a, b) => (a.containerPort ?? 0) - (b.containerPort ?? 0));
   out.environment = [...(c.environment ?? [])].sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  out.secrets = [...(c.secrets ?? [])].sort((a, b) => String(a.name).localeCompare(String(b.name)));
   if (c.healthCheck) {
     const hc: Record<string, unknown> = { ...HEALTH_DEFAULTS, ...dropUndefined(c.healthCheck) };
     if (hc.startPeriod === 0) delete hc.startPeriod;
@@ -178,6 +185,28 @@ export function planTaskDefinition(live: LiveTaskDefinition | undefined, desired
   const b = normalizeTaskDefinition(desired.doc);
   const changes = stableJson(a) === stableJson(b) ? [] : diffValues(a, b);
   return makePlan('task definition', `${name}:${live.revision}`, live, desired, changes);
+}
+
+/**
+ * "Unchanged" is judged first against the revision the service runs: after a circuit-breaker
+ * rollback the family's latest ACTIVE revision is the failed one (DescribeTaskDefinition by family
+ * returns the latest ACTIVE), and planning against it would register a copy of the running one and
+ * roll the tasks (kayac/ecspresso#218 made the same change). Otherwise the latest is the base.
+ */
+export async function planAgainstRunning(
+  aws: Aws,
+  svc: ResolvedService,
+  runningArn: string | undefined,
+  desired: (live: LiveTaskDefinition | undefined) => DesiredTaskDefinition,
+): Promise<{ plan: TaskDefinitionPlan; running?: LiveTaskDefinition }> {
+  let running: LiveTaskDefinition | undefined;
+  if (runningArn && familyOf(runningArn) === svc.names.family) {
+    running = await findTaskDefinition(aws, svc, runningArn);
+    const plan = planTaskDefinition(running, desired(running));
+    if (plan.action === 'unchanged') return { plan, running };
+  }
+  const latest = await findTaskDefinition(aws, svc);
+  return { plan: planTaskDefinition(latest, desired(latest)), ...(running ? { running } : {}) };
 }
 
 /** Registers a new revision when the plan says so; returns the ARN the service should run. */

@@ -1,5 +1,6 @@
 import type { ResolvedService } from '../manifest/types.ts';
-import { allTags } from '../lib/tags.ts';
+import { MANAGED_BY_KEY, allTags, isOwned } from '../lib/tags.ts';
+import { UserError, message } from '../lib/errors.ts';
 
 /** What a resource module's plan says: the step prints it and apply acts on it. */
 export type Action = 'create' | 'update' | 'unchanged';
@@ -23,6 +24,26 @@ export interface Plan<L, D> {
 
 export function tagsFor(svc: ResolvedService): Record<string, string> {
   return allTags(svc.name, svc.environment, svc.tags);
+}
+
+/**
+ * The one ownership check of the deploy (the step runner calls it on every plan it shows): a
+ * resource the tool means to own (its desired tags carry managed-by) that already exists under that
+ * name without this service's ownership tags is someone else's. Adopting it silently would tag it,
+ * and a later `make clean` would delete it; so it is refused unless the user asked (ADOPT=1).
+ */
+export function ownershipProblem(plan: Plan<unknown, unknown>, svc: ResolvedService, adopt: boolean): UserError | undefined {
+  const live = plan.live as { tags?: Record<string, string> } | undefined;
+  const desired = plan.desired as { tags?: Record<string, string> } | undefined;
+  if (adopt || !live || !desired?.tags?.[MANAGED_BY_KEY] || isOwned(live.tags, svc.name, svc.environment)) return undefined;
+  const has = Object.keys(live.tags ?? {}).length ? `its tags (${Object.entries(live.tags ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')}) are not` : 'it has none of';
+  return new UserError(
+    message(
+      `${plan.resource} ${plan.name}`,
+      `it exists but was not created by lambda2fargate for ${svc.name} (${svc.environment}): ${has} the managed-by=lambda2fargate tags for this service and environment`,
+      `give the service another \`name\` (or ENV) in the manifest, or run with ADOPT=1 to take it over (it gets the tags, and \`make clean\` will then delete it)`,
+    ),
+  );
 }
 
 export function makePlan<L, D>(resource: string, name: string, live: L | undefined, desired: D, changes: FieldChange[]): Plan<L, D> {
@@ -59,6 +80,7 @@ export const KINDS = [
   'log-group',
   'repository',
   'stack',
+  'deploy-lock',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 

@@ -29,41 +29,49 @@ export function formatEvent(e: FilteredLogEvent): string {
   return `${at} [${streamLabel(e.logStreamName ?? '')}] ${(e.message ?? '').replace(/\n$/, '')}`;
 }
 
-/** Every event from `startTime` on, oldest first. */
-export async function fetchEvents(aws: Aws, logGroupName: string, startTime: number): Promise<FilteredLogEvent[]> {
-  const events: FilteredLogEvent[] = [];
+/**
+ * How far back each follow poll reads again: FilterLogEvents is eventually consistent and the
+ * awslogs driver batches, so an event from another stream can become searchable after a later one.
+ */
+export const LATE_WINDOW_MS = 30_000;
+
+/** Every event from `startTime` on, one page at a time (each page oldest first), handed to `onPage` as it comes. */
+export async function eachPage(aws: Aws, logGroupName: string, startTime: number, onPage: (events: FilteredLogEvent[]) => void): Promise<void> {
   let nextToken: string | undefined;
   do {
     const page = await aws.logs.send(new FilterLogEventsCommand({ logGroupName, startTime, nextToken }));
-    events.push(...(page.events ?? []));
+    onPage([...(page.events ?? [])].sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0)));
     nextToken = page.nextToken;
   } while (nextToken);
-  return events.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
 }
 
 /**
- * Prints events from `startTime`, then, when following, polls for new ones until `stop` resolves.
- * Each poll asks again from the last timestamp seen (events can arrive late with an older
- * timestamp at that same millisecond), skipping event ids already printed.
+ * Prints events from `startTime`, page by page, then, when following, polls until `stop` resolves.
+ * Each poll reads again from LATE_WINDOW_MS before the newest event seen, so a late event from
+ * another stream is not lost, and skips event ids already printed (forgetting ids older than the window).
  */
 export async function tail(
   aws: Aws,
   logGroupName: string,
   startTime: number,
-  opts: { follow: boolean; intervalMs: number; stopped: () => boolean; print: (line: string) => void },
+  opts: { follow: boolean; intervalMs: number; stopped: () => boolean; print: (line: string) => void; windowMs?: number },
 ): Promise<number> {
-  const seen = new Set<string>();
-  let from = startTime;
+  const window = opts.windowMs ?? LATE_WINDOW_MS;
+  const seen = new Map<string, number>();
+  let newest = startTime;
   let printed = 0;
-  for (;;) {
-    for (const e of await fetchEvents(aws, logGroupName, from)) {
-      const id = e.eventId ?? `${e.timestamp}|${e.logStreamName}|${e.message}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      opts.print(formatEvent(e));
-      printed++;
-      from = Math.max(from, e.timestamp ?? from);
-    }
+  for (let from = startTime; ; from = Math.max(startTime, newest - window)) {
+    await eachPage(aws, logGroupName, from, (events) => {
+      for (const e of events) {
+        const id = e.eventId ?? `${e.timestamp}|${e.logStreamName}|${e.message}`;
+        if (seen.has(id)) continue;
+        seen.set(id, e.timestamp ?? 0);
+        opts.print(formatEvent(e));
+        printed++;
+        newest = Math.max(newest, e.timestamp ?? newest);
+      }
+    });
+    for (const [id, ts] of seen) if (ts < newest - 2 * window) seen.delete(id);
     if (!opts.follow || opts.stopped()) return printed;
     for (let waited = 0; waited < opts.intervalMs && !opts.stopped(); waited += 100) await sleep(Math.min(100, opts.intervalMs - waited));
     if (opts.stopped()) return printed;

@@ -33,6 +33,8 @@ function assertCommonFigures(report: string): void {
   const load = rows(report, 'Throughput and latency');
   for (const name of [/^bare node:http$/, /^plain express route$/, /^container server \(adapter\)$/]) assertLoadRow(load, name);
   assert.equal(row(load, /^bare/)[2], '1.00×');
+  const ratio = /\*\*Container server ÷ plain express route: ([\d.]+)×\*\*/.exec(section(report, 'Throughput and latency'));
+  assert.ok(ratio && positiveFinite(Number(ratio[1])), 'the container ÷ express ratio is printed');
   const micro = rows(report, 'Adapter cost per request');
   for (const step of [/toEvent/, /invoke/]) {
     const us = figure(row(micro, step)[1]);
@@ -46,7 +48,13 @@ describe('make bench', { concurrency: false }, () => {
     const { report, output } = await bench('docker', { NO_DOCKER: '' });
     assert.ok(output.includes('# Benchmark report'), 'the report is printed too');
     assertCommonFigures(report);
-    assertLoadRow(rows(report, 'Throughput and latency'), /^container image under Docker$/);
+    const docker = rows(report, 'The image under Docker');
+    assert.deepEqual(docker.map((r) => r[0]!.replace(/\d[\d,]*/g, 'N')), ['N connections', 'N connections, held to N requests/s', 'N connections']);
+    for (const [name, rps, perRequest, p50, p99, errors] of docker) {
+      assert.ok(positiveFinite(figure(rps)) && Math.abs(figure(perRequest) - 1e6 / figure(rps)) < 1, `${name}: ${rps} requests/s, ${perRequest}`);
+      assert.ok(positiveFinite(figure(p50)) && figure(p99) >= figure(p50), `${name}: p50 ${p50}, p99 ${p99}`);
+      assert.ok(Number.isFinite(figure(errors)), `${name} errors: ${errors}`);
+    }
 
     const container = rows(report, 'Container');
     const image = figure(row(container, /^image size/)[1]);
@@ -73,6 +81,6 @@ describe('make bench', { concurrency: false }, () => {
     assertCommonFigures(report);
     assert.match(section(report, 'Container'), /Not measured: NO_DOCKER=1 was set\./);
     assert.match(section(report, 'Deploy'), /Not measured: NO_DOCKER=1 was set; deploy-ecs builds and pushes the image with Docker\./);
-    assert.match(row(rows(report, 'Throughput and latency'), /Docker/)[1]!, /not measured: NO_DOCKER=1 was set/);
+    assert.match(section(report, 'The image under Docker'), /Not measured: NO_DOCKER=1 was set\./);
   });
 });

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { baseImageOf } from '../../scripts/bench/container.ts';
 import { percentile, rounds, summarize } from '../../scripts/bench/load.ts';
 import { median } from '../../scripts/bench/micro.ts';
+import { containerRatio } from '../../scripts/bench/run.ts';
 import { renderReport, type BenchReport } from '../../scripts/bench/report.ts';
 import { figure, row, rows, section } from './report-figures.ts';
 
@@ -20,10 +21,16 @@ const sample: BenchReport = {
     { name: 'bare node:http', what: 'ceiling', result: load(40_000, 0.5) },
     { name: 'plain express route', what: 'express', result: load(20_000, 1) },
     { name: 'container server (adapter)', what: 'adapter', result: load(10_000, 2) },
-    { name: 'container image under Docker', what: 'docker', result: { skipped: 'no Docker engine answers' } },
   ],
+  ratio: { overall: 0.5, turns: [0.48, 0.5, 0.52], p99: { container: 8, express: 4 } },
   micro: { iterations: 1_000_000, mappingNsPerOp: 2_100, invokeNsPerOp: 2_600 },
-  container: { image: 'img:dev', base: 'node:24-slim', imageBytes: 214_000_000, baseBytes: 213_000_000, coldStartMs: 480, memoryAfterLoadBytes: 42 * 1024 ** 2, cpus: 0.25, memoryLimitMiB: 512 },
+  container: { image: 'img:dev', base: 'node:24-slim', imageBytes: 214_000_000, baseBytes: 213_000_000, coldStartMs: 480, memoryAfterLoadBytes: 42 * 1024 ** 2, cpus: 0.25, memoryLimitMiB: 512,
+    loads: [
+      { connections: 10, result: load(4_000, 2) },
+      { connections: 10, rate: 2_000, result: load(2_000, 0.5) },
+      { connections: 50, result: load(4_100, 12) },
+    ],
+  },
   deploy: { first: { calls: 40, writes: 15, ms: 3_500 }, noop: { calls: 12, writes: 0, ms: 900 } },
 };
 const text = renderReport(sample);
@@ -34,7 +41,22 @@ test('each server reads as requests per second and as a ratio to the bare node:h
   assert.equal(row(table, /adapter/)[3], '100.0 µs');
   assert.equal(figure(row(table, /express/)[2]), 0.5);
   assert.equal(figure(row(table, /adapter/)[2]), 0.25);
-  assert.match(row(table, /Docker/)[1]!, /not measured: no Docker engine answers/);
+});
+
+test('the container server against the plain express route is a figure of its own, overall and turn by turn, with both p99s', () => {
+  assert.match(section(text, 'Throughput and latency'), /\*\*Container server ÷ plain express route: 0\.50×\*\* requests\/s \(turn by turn: 0\.48×, 0\.50×, 0\.52×\); p99 8\.00 ms against 4\.00 ms\./);
+});
+
+test('the ratio comes from the same turns: requests over seconds of each, container over express', () => {
+  const turn = (requests: number, seconds: number) => ({ requests, seconds, errors: 0, non2xx: 0, times: [1, 2] });
+  const ratio = containerRatio([[turn(900, 3)], [turn(400, 4), turn(300, 3)], [turn(440, 4), turn(240, 3)]]);
+  assert.deepEqual(ratio && { ...ratio, overall: ratio.overall.toFixed(4) }, { overall: (680 / 700).toFixed(4), turns: [1.1, 0.8], p99: { container: 2, express: 2 } });
+});
+
+test('the image under Docker reads at 10 connections, at half that rate and at the usual connections', () => {
+  const table = rows(text, 'The image under Docker');
+  assert.deepEqual(table.map((r) => r[0]), ['10 connections', '10 connections, held to 2,000 requests/s', '50 connections']);
+  assert.deepEqual(row(table, /^50/).slice(1), ['4,100', '243.9 µs', '12.0 ms', '48.0 ms', '0']);
 });
 
 test('the adapter cost reads in microseconds per request', () => {
@@ -59,6 +81,7 @@ test('the deploy section shows calls, writes and wall time of the first and the 
 test('a section that could not be measured says why instead of showing numbers', () => {
   const text = renderReport({ ...sample, container: { skipped: 'NO_DOCKER=1 was set' }, deploy: { skipped: 'the fake is missing' } });
   assert.match(section(text, 'Container'), /Not measured: NO_DOCKER=1 was set\./);
+  assert.match(section(text, 'The image under Docker'), /Not measured: NO_DOCKER=1 was set\./);
   assert.match(section(text, 'Deploy'), /Not measured: the fake is missing\./);
 });
 

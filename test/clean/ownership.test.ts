@@ -72,7 +72,7 @@ test('resources tagged for the service under other names (as an older manifest n
   assert.deepEqual(await leftovers(fake), []);
 });
 
-test('a cluster another (untagged) service still uses is kept, and clean says why and exits 0', async (t) => {
+test('a cluster another (untagged) service still uses is kept: clean lists it with why, does not say nothing is left, and exits 1', async (t) => {
   const fake = await withFake(t);
   const ws = await workspace(t, { name: 'shared', location: LOCATION });
   assert.equal((await runScript('deploy-ecs', cleanEnv(fake, ws))).code, 0);
@@ -100,9 +100,11 @@ test('a cluster another (untagged) service still uses is kept, and clean says wh
     }),
   );
   const r = await runScript('clean', cleanEnv(fake, ws));
-  assert.equal(r.code, 0, show(r));
+  assert.equal(r.code, 1, show(r));
   assert.match(r.stdout, /! cluster\s+shared-test: left in place: 1 service\(s\) and 0 task\(s\) not deleted by this clean still run in it/);
-  assert.match(r.stdout, /kept on purpose/);
+  assert.match(r.stdout, /kept \(1\), though lambda2fargate created it:\n\s+cluster\s+shared-test.*: left in place: 1 service/);
+  assert.match(r.stdout, /inventory check: 1 resource\(s\) created by lambda2fargate for shared \(test\) kept/);
+  assert.doesNotMatch(r.stdout, /nothing created by lambda2fargate .* is left/);
   assert.deepEqual(await leftovers(fake), [
     ['clusters', ['shared-test']],
     ['taskDefinitions', ['other:1']],

@@ -62,8 +62,11 @@ describe('the express server answers each table case on a real socket', () => {
         const got = events[0]!;
         const epoch = got.requestContext.timeEpoch;
         assert.ok(epoch >= sent && epoch <= received, `timeEpoch ${epoch} is the time of the request`);
+        // as on a Function URL, the event says who connected, over what and to which port; a client's own X-Forwarded-* never get through
+        const forwarded = { 'x-forwarded-for': '127.0.0.1', 'x-forwarded-proto': 'http', 'x-forwarded-port': new URL(running.url).port };
         const expected: FunctionUrlEvent = {
           ...c.event,
+          headers: { ...c.event.headers, ...forwarded },
           requestContext: {
             ...c.event.requestContext,
             http: { ...c.event.requestContext.http, sourceIp: '127.0.0.1' },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startFakeAws } from '../fake-aws/index.ts';
 import type { FakeAws } from '../fake-aws/index.ts';
-import { REPO, locationManifest, output, runDeploy, uniqueName, writeManifest } from './e2e.ts';
+import { REPO, locationManifest, output, resourceWrites, runDeploy, uniqueName, writeManifest } from './e2e.ts';
 
 // Without Docker: `image.location`, nothing built; the fake runs the project's container server as the task.
 let fake: FakeAws;
@@ -13,7 +13,7 @@ after(async () => {
   await fake?.stop();
 });
 
-const writesSince = (from: number) => fake.requests.slice(from).filter((r) => !/^(Describe|Get|List|BatchGet)/.test(r.operation));
+const writesSince = (from: number) => resourceWrites(fake, from);
 const ops = (from: number) => writesSince(from).map((r) => r.operation);
 
 test('a first deploy creates everything and the printed URL answers; the rerun writes nothing and says so', async () => {
@@ -122,7 +122,7 @@ test('a task that exits at start fails the deploy with exit 1, the stopped reaso
   const name = uniqueName('crash');
   const r = await runDeploy(fake, writeManifest(locationManifest(name, { variables: { FAKE_TASK_EXIT: '3' } })));
   assert.equal(r.code, 1, output(r));
-  assert.match(r.stderr, /step 8 \(wait\)/);
+  assert.match(r.stderr, /step \d+ \(wait\)/);
   assert.match(r.stderr, /circuit breaker|rolled back|failed/i);
   assert.match(r.stderr, /task [0-9a-f]+: .*exit 3/);
   assert.match(r.stderr, /fake task exiting with 3/, 'the last log lines are shown');
@@ -135,7 +135,7 @@ test('a bad manifest exits 2 before any AWS call', async () => {
   assert.equal(fake.requests.length, mark);
 });
 
-test('a bad change is rolled back by the circuit breaker: exit 1 with the reason, the old tasks keep answering, the fixed rerun converges', async () => {
+test('a bad change is rolled back by the circuit breaker: exit 1 with the reason, the old tasks keep answering; the manifest put back deploys with no write (no new revision, no service update)', async () => {
   const name = uniqueName('rollback');
   const good = writeManifest(locationManifest(name));
   const first = await runDeploy(fake, good);
@@ -145,12 +145,17 @@ test('a bad change is rolled back by the circuit breaker: exit 1 with the reason
 
   const bad = await runDeploy(fake, writeManifest(locationManifest(name, { variables: { FAKE_TASK_EXIT: '7' } })));
   assert.equal(bad.code, 1, output(bad));
-  assert.match(bad.stderr, /step 8 \(wait\): the deployment of \S+:2 failed: .*circuit breaker.*; ECS rolled back to \S+:1/);
+  assert.match(bad.stderr, /step \d+ \(wait\): the deployment of \S+:2 failed: .*circuit breaker.*; ECS rolled back to \S+:1/);
   assert.match(bad.stderr, /exit 7/);
   assert.equal((await fetch(url)).status, 200, 'the previous revision still serves');
 
+  // the family's latest ACTIVE revision is the failed :2; the service runs :1, which is what the manifest says again
+  const mark = fake.requests.length;
   const fixed = await runDeploy(fake, good);
   assert.equal(fixed.code, 0, output(fixed));
+  assert.deepEqual(ops(mark), []);
+  assert.match(fixed.stdout, /task definition\s+\S+:1\b.*unchanged|= task definition \S+:1/);
+  assert.match(fixed.stdout, /nothing was written/);
   assert.match(fixed.stdout, /Hello from ECS!/);
 });
 

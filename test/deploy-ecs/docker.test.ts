@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import { startFakeAws } from '../fake-aws/index.ts';
 import type { FakeAws } from '../fake-aws/index.ts';
 import { requireDocker } from '../support/docker.ts';
-import { REPO, output, runDeploy, tempDir, uniqueName, writeManifest } from './e2e.ts';
+import { REPO, output, resourceWrites, runDeploy, tempDir, uniqueName, writeManifest } from './e2e.ts';
 
 // With Docker: the fake backs ECR with the local registry and runs each task's image under Docker.
 let fake: FakeAws | undefined;
@@ -20,7 +20,7 @@ after(async () => {
 
 const registryPassword = () => readFile('/tmp/docker-env/registry/password', 'utf8').then((p) => p.trim(), () => '');
 
-const writeOps = (f: FakeAws, from: number) => f.requests.slice(from).filter((r) => !/^(Describe|Get|List|BatchGet)/.test(r.operation));
+const writeOps = (f: FakeAws, from: number) => resourceWrites(f, from);
 
 function buildManifest(name: string, extra: Record<string, unknown> = {}, build: Record<string, unknown> = { context: REPO, dockerfile: join(REPO, 'Dockerfile') }) {
   return { name, image: { build, port: 3000 }, healthcheck: { path: '/healthz' }, deployment: { timeout: '3m' }, ...extra };

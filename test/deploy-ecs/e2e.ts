@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FakeAws } from '../fake-aws/index.ts';
+import { isReadOperation } from '../../scripts/lib/aws.ts';
+import { isLockName } from '../../scripts/resources/lock.ts';
+import type { FakeAws, RecordedRequest } from '../fake-aws/index.ts';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -35,11 +37,11 @@ export interface RunResult {
   ms: number;
 }
 
-/** `node --import tsx scripts/deploy-ecs.ts` as a child process talking to the fake. */
-export function runDeploy(fake: FakeAws, manifest: string, env: Record<string, string> = {}, opts: { killWhen?: RegExp } = {}): Promise<RunResult> {
+/** `node --import tsx scripts/deploy-ecs.ts` (or `opts.script`, e.g. clean) as a child process talking to the fake. */
+export function runDeploy(fake: FakeAws, manifest: string, env: Record<string, string> = {}, opts: { killWhen?: RegExp; script?: string } = {}): Promise<RunResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/deploy-ecs.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${opts.script ?? 'deploy-ecs'}.ts`], {
       cwd: REPO,
       env: {
         PATH: process.env.PATH,
@@ -64,6 +66,12 @@ export function runDeploy(fake: FakeAws, manifest: string, env: Record<string, s
     child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
   });
 }
+
+/** The deploy lock's own requests (taken and released by every deploy): bookkeeping, not a change to what was deployed. */
+export const isLockRequest = (r: RecordedRequest) => r.service === 'ssm' && isLockName(r.params.Name);
+
+/** Requests since `from` that changed what is deployed: writes, the deploy lock's aside. */
+export const resourceWrites = (fake: FakeAws, from: number) => fake.requests.slice(from).filter((r) => !isReadOperation(r.operation) && !isLockRequest(r));
 
 /** What went wrong, for assertion messages. */
 export const output = (r: RunResult) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;

@@ -96,8 +96,38 @@ test('an error that does not go away ends the bounded retries with exit 1 naming
   const r = await runDeploy(fake, writeManifest(locationManifest(name)), { L2F_RETRY_SCALE: '0.001' });
   fake.clearFaults();
   assert.equal(r.code, 1, output(r));
-  assert.match(r.stderr, /step 6 \(cluster and task definition\): InvalidParameterException: Unable to assume the service linked role/);
+  assert.match(r.stderr, /step 7 \(cluster and task definition\): InvalidParameterException: Unable to assume the service linked role/);
   assert.equal(fake.requests.slice(mark).filter((x) => x.operation === 'CreateCluster').length, 12, 'one call and 11 bounded retries');
+});
+
+// Against the fake's own model of a new execution role (issue 10, item 5): ECS accepts CreateService,
+// its scheduler records "failed to launch a task" events and tries again (pulumi/pulumi-awsx#927).
+test('a new role ECS cannot assume yet: the service is created, the failed launches are shown, and the rollout completes once it can', async () => {
+  const name = uniqueName('iam');
+  fake.knobs.iamPropagationMs = 1500;
+  try {
+    const mark = fake.requests.length;
+    const r = await runDeploy(fake, writeManifest(locationManifest(name)), { L2F_RETRY_SCALE: '0.2' });
+    assert.equal(r.code, 0, output(r));
+    assert.match(r.stdout, /event: \(service [^)]+\) failed to launch a task with \(error ECS was unable to assume the role/);
+    assert.deepEqual(fake.requests.slice(mark).filter((x) => x.operation === 'CreateService').map((x) => x.status), [200]);
+    assert.deepEqual(await holdings(name), ONE_OF_EACH(name));
+  } finally {
+    fake.knobs.iamPropagationMs = 0;
+  }
+});
+
+test('a role ECS never manages to assume ends the wait after the bounded grace with exit 1, the failed launches shown', async () => {
+  const name = uniqueName('iam-never');
+  fake.knobs.iamPropagationMs = 600_000;
+  try {
+    const r = await runDeploy(fake, writeManifest(locationManifest(name)), { L2F_ROLE_GRACE_MS: '1500' });
+    assert.equal(r.code, 1, output(r));
+    assert.match(r.stdout, /failed to launch a task with \(error ECS was unable to assume the role/);
+    assert.match(r.stderr, /ECS still could not use the execution role after/);
+  } finally {
+    fake.knobs.iamPropagationMs = 0;
+  }
 });
 
 test('a deploy stopped after each step in turn (L2F_STOP_AFTER_STEP) converges on rerun with nothing created twice', async () => {
@@ -105,7 +135,7 @@ test('a deploy stopped after each step in turn (L2F_STOP_AFTER_STEP) converges o
   const manifest = writeManifest(locationManifest(name));
   const mark = fake.requests.length;
   // the steps of public-IP mode, by id
-  for (const step of ['preflight', 'repository', 'image', 'role', 'security-group', 'task-definition', 'service', 'rollout', 'endpoint']) {
+  for (const step of ['preflight', 'repository', 'image', 'role', 'task-role', 'security-group', 'task-definition', 'service', 'rollout', 'secrets-cleanup', 'endpoint']) {
     const r = await runDeploy(fake, manifest, { L2F_STOP_AFTER_STEP: step });
     assert.equal(r.code, 0, output(r));
     assert.match(r.stdout, new RegExp(`stopped after step \\d+ \\(L2F_STOP_AFTER_STEP=${step}\\)`));
@@ -138,7 +168,7 @@ test('a deploy killed while waiting for the rollout is finished by the rerun', a
 test('an invalid L2F_STOP_AFTER_STEP is bad input (exit 2)', async () => {
   const r = await runDeploy(fake, writeManifest(locationManifest(uniqueName('badstop'))), { L2F_STOP_AFTER_STEP: 'eleven' });
   assert.equal(r.code, 2, output(r));
-  assert.match(r.stderr, /L2F_STOP_AFTER_STEP: "eleven" is not a step number — use 1 to 17/);
+  assert.match(r.stderr, /L2F_STOP_AFTER_STEP: "eleven" is not a step number — use 1 to 19/);
 });
 
 test('any other AWS error fails fast (one call, exit 1) naming the step and the AWS error, even at the stop step', async () => {

@@ -1,5 +1,6 @@
 import { ACCOUNT, AwsError, REGION, asArray, fromKeyValue, globMatch, hex, toLowerKeyValue, type Tags } from './common.ts';
 import type { Params, ServiceDef } from './service.ts';
+import { stillPropagating, type Knobs } from './knobs.ts';
 
 export interface Vpc {
   vpcId: string;
@@ -27,6 +28,8 @@ interface Rule {
   cidrIpv4?: string;
   cidrIpv6?: string;
   referencedGroupId?: string;
+  /** the account of the referenced group (another account's group: UserIdGroupPairs.UserId) */
+  referencedUserId?: string;
   prefixListId?: string;
   description?: string;
 }
@@ -38,6 +41,7 @@ export interface SecurityGroup {
   vpcId: string;
   rules: Rule[];
   tags: Tags;
+  createdAt: number;
 }
 
 export interface Eni {
@@ -88,7 +92,7 @@ export class Ec2 {
   readonly enis = new Map<string, Eni>();
   readonly defaultVpc: Vpc;
 
-  constructor() {
+  constructor(private readonly knobs: () => Pick<Knobs, 'securityGroupPropagationMs'> = () => ({ securityGroupPropagationMs: 0 })) {
     this.defaultVpc = { vpcId: `vpc-${hex(8)}`, cidrBlock: '172.31.0.0/16', isDefault: true, tags: {} };
     this.vpcs.set(this.defaultVpc.vpcId, this.defaultVpc);
     ['a', 'b', 'c'].forEach((az, i) => {
@@ -100,7 +104,7 @@ export class Ec2 {
   }
 
   private newGroup(name: string, description: string, vpcId: string, tags: Tags): SecurityGroup {
-    const g: SecurityGroup = { groupId: `sg-${hex(8)}`, groupName: name, description, vpcId, tags, rules: [] };
+    const g: SecurityGroup = { groupId: `sg-${hex(8)}`, groupName: name, description, vpcId, tags, rules: [], createdAt: Date.now() };
     g.rules.push({ id: `sgr-${hex(8)}`, egress: true, ipProtocol: '-1', cidrIpv4: '0.0.0.0/0' });
     this.groups.set(g.groupId, g);
     return g;
@@ -110,6 +114,18 @@ export class Ec2 {
     if (!/^sg-[0-9a-f]+$/.test(id)) throw new AwsError('InvalidGroupId.Malformed', `Invalid id: "${id}" (expecting "sg-...")`);
     const g = this.groups.get(id);
     if (!g) throw new AwsError('InvalidGroup.NotFound', `The security group '${id}' does not exist`);
+    return g;
+  }
+
+  isSettled(id: string): boolean {
+    const g = this.groups.get(id);
+    return !!g && !stillPropagating(g.createdAt, this.knobs().securityGroupPropagationMs);
+  }
+
+  /** A group just created is not yet visible everywhere (EC2 eventual consistency: InvalidGroup.NotFound). */
+  settledGroup(id: string): SecurityGroup {
+    const g = this.group(id);
+    if (stillPropagating(g.createdAt, this.knobs().securityGroupPropagationMs)) throw new AwsError('InvalidGroup.NotFound', `The security group '${id}' does not exist`);
     return g;
   }
 
@@ -166,8 +182,10 @@ export class Ec2 {
       for (const r of asArray<Params>(perm.IpRanges)) rules.push({ id: `sgr-${hex(8)}`, ...base, cidrIpv4: r.CidrIp, description: r.Description });
       for (const r of asArray<Params>(perm.Ipv6Ranges)) rules.push({ id: `sgr-${hex(8)}`, ...base, cidrIpv6: r.CidrIpv6, description: r.Description });
       for (const r of asArray<Params>(perm.Groups)) {
-        if (typeof r.GroupId === 'string') this.group(r.GroupId);
-        rules.push({ id: `sgr-${hex(8)}`, ...base, referencedGroupId: r.GroupId, description: r.Description });
+        const foreign = typeof r.UserId === 'string' && r.UserId !== ACCOUNT;
+        // another account's group cannot be looked up here; ours must exist
+        if (typeof r.GroupId === 'string' && !foreign) this.group(r.GroupId);
+        rules.push({ id: `sgr-${hex(8)}`, ...base, referencedGroupId: r.GroupId, referencedUserId: foreign ? r.UserId : ACCOUNT, description: r.Description });
       }
       for (const r of asArray<Params>(perm.PrefixListIds)) rules.push({ id: `sgr-${hex(8)}`, ...base, prefixListId: r.PrefixListId, description: r.Description });
     }
@@ -184,6 +202,7 @@ export class Ec2 {
       a.cidrIpv4 === b.cidrIpv4 &&
       a.cidrIpv6 === b.cidrIpv6 &&
       a.referencedGroupId === b.referencedGroupId &&
+      (a.referencedUserId ?? ACCOUNT) === (b.referencedUserId ?? ACCOUNT) &&
       a.prefixListId === b.prefixListId
     );
   }
@@ -207,7 +226,7 @@ export class Ec2 {
         ipProtocol: first.ipProtocol,
         fromPort: first.fromPort,
         toPort: first.toPort,
-        groups: rules.filter((r) => r.referencedGroupId).map((r) => ({ groupId: r.referencedGroupId, userId: ACCOUNT, description: r.description })),
+        groups: rules.filter((r) => r.referencedGroupId).map((r) => ({ groupId: r.referencedGroupId, userId: r.referencedUserId ?? ACCOUNT, description: r.description })),
         ipRanges: rules.filter((r) => r.cidrIpv4).map((r) => ({ cidrIp: r.cidrIpv4, description: r.description })),
         ipv6Ranges: rules.filter((r) => r.cidrIpv6).map((r) => ({ cidrIpv6: r.cidrIpv6, description: r.description })),
         prefixListIds: rules.filter((r) => r.prefixListId).map((r) => ({ prefixListId: r.prefixListId, description: r.description })),
@@ -440,6 +459,7 @@ export class Ec2 {
   private authorize(p: Params, egress: boolean) {
     dryRun(p);
     const g = this.groupByParams(p);
+    this.settledGroup(g.groupId);
     const rules = this.rulesFrom(p, egress);
     for (const r of rules) {
       if (g.rules.some((x) => Ec2.sameRule(x, r)) || rules.filter((x) => Ec2.sameRule(x, r)).length > 1) {
@@ -453,6 +473,7 @@ export class Ec2 {
   private revoke(p: Params, egress: boolean) {
     dryRun(p);
     const g = this.groupByParams(p);
+    this.settledGroup(g.groupId);
     const ids = asArray<string>(p.SecurityGroupRuleId);
     if (ids.length) {
       for (const id of ids) {

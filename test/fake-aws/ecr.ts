@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { ACCOUNT, AwsError, REGION, str, fromKeyValue, type Tags } from './common.ts';
 import type { Registry, RegistryImage } from './registry.ts';
 import type { Params, ServiceDef } from './service.ts';
+import { stillPropagating, type Knobs } from './knobs.ts';
 
 const run = promisify(execFile);
 
@@ -33,8 +34,25 @@ export class Ecr {
   private readonly memory = new Map<string, RegistryImage[]>();
   readonly registry: Registry | undefined;
 
-  constructor(registry?: Registry) {
+  constructor(
+    registry?: Registry,
+    private readonly knobs: () => Pick<Knobs, 'repositoryPropagationMs' | 'registryScanning'> = () => ({ repositoryPropagationMs: 0, registryScanning: 'none' }),
+  ) {
     this.registry = registry;
+  }
+
+  /** A repository just created is not yet visible to every ECR endpoint (`repositoryPropagationMs`). */
+  private settledRepo(name: string): Repository {
+    const r = this.repo(name);
+    if (stillPropagating(r.createdAt, this.knobs().repositoryPropagationMs)) throw notFound(name);
+    return r;
+  }
+
+  /** Registry-level scanning (basic scan-on-push rules, or enhanced) overrides the repository setting, which then reads false. */
+  private scanning(r: Repository) {
+    const mode = this.knobs().registryScanning;
+    if (mode === 'none') return { scanOnPush: r.scanOnPush, scanFrequency: r.scanOnPush ? 'SCAN_ON_PUSH' : 'MANUAL', appliedScanFilters: [] as unknown[] };
+    return { scanOnPush: true, scanFrequency: mode === 'enhanced' ? 'CONTINUOUS_SCAN' : 'SCAN_ON_PUSH', appliedScanFilters: [{ filter: '*', filterType: 'WILDCARD' }] };
   }
 
   uri(name: string): string {
@@ -107,7 +125,7 @@ export class Ecr {
       repositoryUri: this.uri(r.repositoryName),
       createdAt: r.createdAt.getTime() / 1000,
       imageTagMutability: r.imageTagMutability,
-      imageScanningConfiguration: { scanOnPush: r.scanOnPush },
+      imageScanningConfiguration: { scanOnPush: this.knobs().registryScanning === 'none' && r.scanOnPush },
       encryptionConfiguration: { encryptionType: 'AES256' },
     };
   }
@@ -173,7 +191,7 @@ export class Ecr {
           return { repository: this.view(r) };
         },
         PutLifecyclePolicy: (p: Params) => {
-          const r = this.repo(str(p, 'repositoryName', 'InvalidParameterException'));
+          const r = this.settledRepo(str(p, 'repositoryName', 'InvalidParameterException'));
           const text = str(p, 'lifecyclePolicyText', 'InvalidParameterException');
           try {
             const parsed = JSON.parse(text) as { rules?: unknown };
@@ -199,7 +217,7 @@ export class Ecr {
           return { registryId: ACCOUNT, repositoryName: r.repositoryName, lifecyclePolicyText: text };
         },
         PutImageScanningConfiguration: (p: Params) => {
-          const r = this.repo(str(p, 'repositoryName', 'InvalidParameterException'));
+          const r = this.settledRepo(str(p, 'repositoryName', 'InvalidParameterException'));
           r.scanOnPush = !!p.imageScanningConfiguration?.scanOnPush;
           return { registryId: ACCOUNT, repositoryName: r.repositoryName, imageScanningConfiguration: { scanOnPush: r.scanOnPush } };
         },
@@ -254,7 +272,27 @@ export class Ecr {
           const ids = (await this.images(r.repositoryName)).flatMap((i): ImageId[] =>
             i.tags.length ? i.tags.map((imageTag) => ({ imageDigest: i.digest, imageTag })) : [{ imageDigest: i.digest }],
           );
-          return { imageIds: ids.filter((id) => !status || status === 'ANY' || (status === 'TAGGED') === (id.imageTag !== undefined)) };
+          const all = ids.filter((id) => !status || status === 'ANY' || (status === 'TAGGED') === (id.imageTag !== undefined));
+          // API_ListImages: without maxResults, up to 100 results and a nextToken.
+          const start = p.nextToken ? Number(String(p.nextToken).replace(/^page-/, '')) : 0;
+          if (Number.isNaN(start)) throw new AwsError('InvalidParameterException', 'Invalid parameter at \'nextToken\' failed to satisfy constraint: \'Invalid NextToken\'');
+          const limit = Number(p.maxResults ?? 100);
+          return { imageIds: all.slice(start, start + limit), nextToken: start + limit < all.length ? `page-${start + limit}` : undefined };
+        },
+        GetRegistryScanningConfiguration: () => {
+          const mode = this.knobs().registryScanning;
+          const rules = mode === 'none' ? [] : [{ scanFrequency: mode === 'enhanced' ? 'CONTINUOUS_SCAN' : 'SCAN_ON_PUSH', repositoryFilters: [{ filter: '*', filterType: 'WILDCARD' }] }];
+          return { registryId: ACCOUNT, scanningConfiguration: { scanType: mode === 'enhanced' ? 'ENHANCED' : 'BASIC', rules } };
+        },
+        BatchGetRepositoryScanningConfiguration: (p: Params) => {
+          const scanningConfigurations = [];
+          const failures = [];
+          for (const name of (p.repositoryNames ?? []) as string[]) {
+            const r = this.repositories.get(name);
+            if (!r) failures.push({ repositoryName: name, failureCode: 'REPOSITORY_NOT_FOUND', failureReason: 'REPOSITORY_NOT_FOUND' });
+            else scanningConfigurations.push({ repositoryArn: r.repositoryArn, repositoryName: r.repositoryName, ...this.scanning(r) });
+          }
+          return { scanningConfigurations, failures };
         },
         BatchGetImage: async (p: Params) => {
           const r = this.repo(str(p, 'repositoryName', 'InvalidParameterException'));

@@ -12,6 +12,7 @@ export interface Cluster {
   tags: Tags;
   settings: unknown[];
   inactiveAt?: number;
+  createdAt: number;
 }
 
 export interface TaskDef {

@@ -1,7 +1,9 @@
 import { AwsError, asArray, fromKeyValue, toLowerKeyValue, type Tags } from './common.ts';
+import { stillPropagating, type Knobs } from './knobs.ts';
 import { clusterView, ecsArn, serviceView, taskDefView, taskView, type Cluster, type Service, type Task, type TaskDef } from './ecs-model.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { Params, ServiceDef } from './service.ts';
+import { secretReferenceProblem } from './task-start.ts';
 import type { Ec2 } from './ec2.ts';
 
 const FARGATE_MEMORY: Record<number, number[]> = {
@@ -33,6 +35,7 @@ export class Ecs {
   constructor(
     private readonly scheduler: Scheduler,
     private readonly ec2: Ec2,
+    private readonly knobs: () => Pick<Knobs, 'serviceLinkedRoleFailures' | 'clusterPropagationMs'> = () => ({ serviceLinkedRoleFailures: 0, clusterPropagationMs: 0 }),
   ) {
     scheduler.taskDefByArn = (arn) => {
       const td = this.taskDefs().find((t) => t.arn === arn);
@@ -91,6 +94,7 @@ export class Ecs {
       if (!c.image) throw clientError('Container.image should not be null or empty.');
       // aws-sdk-go#2370: even an empty secrets list needs the execution role
       if (c.secrets !== undefined && !p.executionRoleArn) throw clientError("When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.");
+      for (const secret of asArray<Params>(c.secrets)) if (secretReferenceProblem(secret)) throw clientError(secretReferenceProblem(secret)!);
       if (p.networkMode === 'awsvpc') {
         for (const m of asArray<Params>(c.portMappings)) {
           if (m.hostPort !== undefined && m.hostPort !== m.containerPort) throw clientError('When networkMode=awsvpc, the host ports and container ports in port mappings must match.');
@@ -111,6 +115,14 @@ export class Ecs {
     }
   }
 
+  /** A new account: ECS creates its service-linked role on first use, and the first calls cannot assume it yet. */
+  private firstUseOfEcs(): void {
+    const k = this.knobs();
+    if (k.serviceLinkedRoleFailures <= 0) return;
+    k.serviceLinkedRoleFailures--;
+    throw invalid('Unable to assume the service linked role. Please verify that the ECS service linked role exists.');
+  }
+
   private network(p: Params): Params {
     const vpc = p?.awsvpcConfiguration as Params | undefined;
     const subnets = asArray<string>(vpc?.subnets);
@@ -120,7 +132,7 @@ export class Ecs {
     }
     const groups = asArray<string>(vpc.securityGroups);
     for (const id of groups) {
-      if (!this.ec2.groups.has(id)) throw invalid(`Error retrieving security group information for [${id}]: The security group '${id}' does not exist (ErrorCode: InvalidGroup.NotFound)`);
+      if (!this.ec2.groups.has(id) || !this.ec2.isSettled(id)) throw invalid(`Error retrieving security group information for [${id}]: The security group '${id}' does not exist (ErrorCode: InvalidGroup.NotFound)`);
     }
     return { awsvpcConfiguration: { subnets, securityGroups: groups, assignPublicIp: vpc.assignPublicIp ?? 'DISABLED' } };
   }
@@ -172,11 +184,12 @@ export class Ecs {
       xmlns: '',
       ops: {
         CreateCluster: (p: Params) => {
+          this.firstUseOfEcs();
           const name = typeof p.clusterName === 'string' ? p.clusterName : 'default';
           if (!/^[a-zA-Z0-9_-]{1,255}$/.test(name)) throw invalid('Cluster name contains invalid characters.');
           const existing = this.clusters.get(name);
           if (existing?.status === 'ACTIVE') return { cluster: clusterView(existing, this.tasks, this.services, true) };
-          const c: Cluster = { arn: ecsArn('cluster', name), name, status: 'ACTIVE', tags: fromKeyValue(p.tags), settings: asArray(p.settings).length ? asArray(p.settings) : [{ name: 'containerInsights', value: 'disabled' }] };
+          const c: Cluster = { arn: ecsArn('cluster', name), name, status: 'ACTIVE', createdAt: Date.now(), tags: fromKeyValue(p.tags), settings: asArray(p.settings).length ? asArray(p.settings) : [{ name: 'containerInsights', value: 'disabled' }] };
           this.clusters.set(name, c);
           return { cluster: clusterView(c, this.tasks, this.services, true) };
         },
@@ -219,6 +232,8 @@ export class Ecs {
               volumesFrom: [],
               systemControls: [],
               ...c,
+              // ECS stores no variable whose value is empty (terraform-provider-aws#39533)
+              ...(c.environment ? { environment: asArray<Params>(c.environment).filter((e) => e.value !== undefined && e.value !== null && e.value !== '') } : {}),
               portMappings: asArray<Params>(c.portMappings).map((m) => ({ protocol: 'tcp', ...m, hostPort: input.networkMode === 'awsvpc' ? m.containerPort : m.hostPort })),
             })),
             volumes: input.volumes ?? [],
@@ -281,7 +296,10 @@ export class Ecs {
           return { taskDefinitions, failures };
         },
         CreateService: (p: Params) => {
+          this.firstUseOfEcs();
           const c = this.cluster(p.cluster);
+          // terraform-provider-aws retryServiceCreate: ClusterNotFoundException just after CreateCluster
+          if (stillPropagating(c.createdAt, this.knobs().clusterPropagationMs)) throw new AwsError('ClusterNotFoundException', 'Cluster not found.');
           const name = String(p.serviceName ?? '');
           if (!/^[a-zA-Z0-9_-]{1,255}$/.test(name)) throw invalid('Service name contains invalid characters.');
           const td = this.taskDefFor(p.taskDefinition);
@@ -295,7 +313,7 @@ export class Ecs {
             throw invalid('Creation of service was not idempotent.');
           }
           if (existing && existing.status === 'DRAINING') throw invalid('Unable to Start a service that is still Draining.');
-          sched.checkRoles(td);
+          sched.checkServiceRole(p.loadBalancers?.length ? p.role : undefined);
           const s: Service = {
             arn: ecsArn('service', `${c.name}/${name}`),
             name,
@@ -333,7 +351,6 @@ export class Ecs {
           if (s.status !== 'ACTIVE') throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.');
           const td = p.taskDefinition !== undefined ? this.taskDefFor(p.taskDefinition) : undefined;
           const network = p.networkConfiguration !== undefined ? this.network(p.networkConfiguration) : undefined;
-          if (td) sched.checkRoles(td);
           if (p.deploymentConfiguration) s.deploymentConfiguration = { ...s.deploymentConfiguration, ...p.deploymentConfiguration };
           if (p.healthCheckGracePeriodSeconds !== undefined) s.healthCheckGracePeriodSeconds = p.healthCheckGracePeriodSeconds;
           const networkChanged = network !== undefined && JSON.stringify(network) !== JSON.stringify(s.networkConfiguration);
@@ -419,7 +436,6 @@ export class Ecs {
           const c = this.cluster(p.cluster);
           const td = this.taskDefFor(p.taskDefinition);
           const network = td.body.networkMode === 'awsvpc' ? this.network(p.networkConfiguration) : {};
-          sched.checkRoles(td);
           const tasks = Array.from({ length: Number(p.count ?? 1) }, () => sched.createTask(c, td, network, fromKeyValue(p.tags)));
           return { tasks: tasks.map((t) => taskView(t, false)), failures: [] };
         },

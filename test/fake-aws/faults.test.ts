@@ -59,14 +59,19 @@ describe('fake AWS faults: throttling, injected failures, IAM propagation, circu
     await aws.ecr.send(new DescribeRepositoriesCommand({}));
   });
 
-  test('a role younger than iamPropagationMs cannot be passed to CreateService yet', async () => {
+  test('a role younger than iamPropagationMs: CreateService succeeds, the scheduler cannot launch yet and says so, then converges', async () => {
     fake.knobs.iamPropagationMs = 60_000;
+    fake.knobs.launchRetryMs = 100;
     const td = await registerTaskDef(aws, 'faults', env.roleArn);
-    const err = await rejection(aws.ecs.send(new CreateServiceCommand({ cluster: env.cluster, serviceName: 'young', taskDefinition: td, desiredCount: 1, networkConfiguration: env.network })));
-    assert.equal(err.name, 'InvalidParameterException');
-    assert.match(err.message, /ECS was unable to assume the role/);
-    fake.knobs.iamPropagationMs = 0;
     await aws.ecs.send(new CreateServiceCommand({ cluster: env.cluster, serviceName: 'young', taskDefinition: td, desiredCount: 1, networkConfiguration: env.network }));
+    const waiting = await waitFor('a failed launch event', async () => {
+      const s = await describeService(aws, env.cluster, 'young');
+      return (s.events ?? []).filter((e) => e.message?.startsWith('(service young) failed to launch a task with (error ECS was unable to assume the role')).length >= 2 ? s : undefined;
+    });
+    assert.equal(waiting.runningCount ?? 0, 0);
+    assert.equal(waiting.deployments?.[0]?.rolloutState, 'IN_PROGRESS');
+    assert.match(waiting.events?.[0]?.message ?? '', new RegExp(`the role '${env.roleArn}' that was provided for this task\\. Please verify`));
+    fake.knobs.iamPropagationMs = 0;
     await waitForRollout(aws, env.cluster, 'young', 'COMPLETED');
   });
 

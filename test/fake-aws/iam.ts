@@ -3,6 +3,7 @@ import { AWS_MANAGED_POLICIES } from './managed-policies.ts';
 import { evaluate, type Decision } from './policy.ts';
 import type { Params, ServiceDef } from './service.ts';
 import { members } from './wire.ts';
+import { stillPropagating, type Knobs } from './knobs.ts';
 
 export interface Role {
   RoleName: string;
@@ -15,13 +16,59 @@ export interface Role {
   MaxSessionDuration: number;
   tags: Tags;
   attached: Map<string, string>;
+  /** when each managed policy was attached (policy propagation) */
+  attachedAt: Map<string, number>;
   inline: Map<string, string>;
+}
+
+export interface InstanceProfile {
+  InstanceProfileName: string;
+  InstanceProfileId: string;
+  Arn: string;
+  Path: string;
+  CreateDate: Date;
+  roles: string[];
 }
 
 const noSuchRole = (name: string) => new AwsError('NoSuchEntity', `The role with name ${name} cannot be found.`, 404);
 
 export class Iam {
   readonly roles = new Map<string, Role>();
+  readonly instanceProfiles = new Map<string, InstanceProfile>();
+
+  constructor(private readonly knobs: () => Pick<Knobs, 'rolePropagationMs'> = () => ({ rolePropagationMs: 0 })) {}
+
+  /** What a user (or an EC2 launch wizard) might add by hand: an instance profile holding the role. */
+  addInstanceProfile(name: string, roleName?: string): InstanceProfile {
+    const profile: InstanceProfile = { InstanceProfileName: name, InstanceProfileId: `AIPA${hex(8).toUpperCase()}`, Arn: `arn:aws:iam::${ACCOUNT}:instance-profile/${name}`, Path: '/', CreateDate: new Date(), roles: [] };
+    this.instanceProfiles.set(name, profile);
+    if (roleName) profile.roles.push(this.role(roleName).RoleName);
+    return profile;
+  }
+
+  /** Whether the role's managed policies are in force: none attached, or at least one attached longer ago than the propagation window. */
+  policiesInForce(role: Role, windowMs: number): boolean {
+    if (role.attachedAt.size === 0 || role.inline.size > 0) return true;
+    return [...role.attachedAt.values()].some((at) => !stillPropagating(at, windowMs));
+  }
+
+  /** A role just created is not yet visible to every IAM endpoint (`rolePropagationMs`). */
+  private settledRole(name: string): Role {
+    const role = this.role(name);
+    if (stillPropagating(role.CreateDate, this.knobs().rolePropagationMs)) throw noSuchRole(name);
+    return role;
+  }
+
+  private profileView(ip: InstanceProfile) {
+    return { InstanceProfileName: ip.InstanceProfileName, InstanceProfileId: ip.InstanceProfileId, Arn: ip.Arn, Path: ip.Path, CreateDate: ip.CreateDate, Roles: ip.roles.map((r) => this.view(this.role(r), false)) };
+  }
+
+  instanceProfile(name: string): InstanceProfile {
+    const ip = this.instanceProfiles.get(name);
+    if (!ip) throw new AwsError('NoSuchEntity', `Instance Profile ${name} cannot be found.`, 404);
+    return ip;
+  }
+
   /** managed policy ARN → its default version's document (AWS's own ones, plus what tests put) */
   readonly managedPolicies = new Map<string, string>(Object.entries(AWS_MANAGED_POLICIES));
 
@@ -105,6 +152,7 @@ export class Iam {
             MaxSessionDuration: 3600,
             tags: fromKeyValue(members(p.Tags)),
             attached: new Map(),
+            attachedAt: new Map(),
             inline: new Map(),
           };
           this.roles.set(name, role);
@@ -121,16 +169,18 @@ export class Iam {
           return {};
         },
         AttachRolePolicy: (p: Params) => {
-          const role = this.role(str(p, 'RoleName'));
+          const role = this.settledRole(str(p, 'RoleName'));
           const arn = str(p, 'PolicyArn');
           if (!/^arn:aws:iam::(aws|\d{12}):policy\/.+/.test(arn)) throw new AwsError('InvalidInput', `ARN ${arn} is not valid.`, 400);
           role.attached.set(arn, arn.split('/').pop() ?? arn);
+          role.attachedAt.set(arn, Date.now());
           return {};
         },
         DetachRolePolicy: (p: Params) => {
           const role = this.role(str(p, 'RoleName'));
           const arn = str(p, 'PolicyArn');
           if (!role.attached.delete(arn)) throw new AwsError('NoSuchEntity', `Policy ${arn} was not found.`, 404);
+          role.attachedAt.delete(arn);
           return {};
         },
         ListAttachedRolePolicies: (p: Params) => ({
@@ -144,7 +194,7 @@ export class Iam {
           } catch {
             throw new AwsError('MalformedPolicyDocument', 'This policy contains invalid Json', 400);
           }
-          this.role(str(p, 'RoleName')).inline.set(str(p, 'PolicyName'), doc);
+          this.settledRole(str(p, 'RoleName')).inline.set(str(p, 'PolicyName'), doc);
           return {};
         },
         ListRolePolicies: (p: Params) => ({ PolicyNames: [...this.role(str(p, 'RoleName')).inline.keys()], IsTruncated: false }),
@@ -158,6 +208,9 @@ export class Iam {
           const role = this.role(str(p, 'RoleName'));
           if (role.attached.size) throw new AwsError('DeleteConflict', 'Cannot delete entity, must detach all policies first.', 409);
           if (role.inline.size) throw new AwsError('DeleteConflict', 'Cannot delete entity, must delete policies first.', 409);
+          if ([...this.instanceProfiles.values()].some((ip) => ip.roles.includes(role.RoleName))) {
+            throw new AwsError('DeleteConflict', 'Cannot delete entity, must remove roles from instance profile first.', 409);
+          }
           this.roles.delete(role.RoleName);
           return {};
         },
@@ -168,6 +221,36 @@ export class Iam {
         UntagRole: (p: Params) => {
           const role = this.role(str(p, 'RoleName'));
           for (const k of members<string>(p.TagKeys)) delete role.tags[k];
+          return {};
+        },
+        CreateInstanceProfile: (p: Params) => {
+          const name = str(p, 'InstanceProfileName');
+          if (this.instanceProfiles.has(name)) throw new AwsError('EntityAlreadyExists', `Instance Profile ${name} already exists.`, 409);
+          return { InstanceProfile: this.profileView(this.addInstanceProfile(name)) };
+        },
+        AddRoleToInstanceProfile: (p: Params) => {
+          const ip = this.instanceProfile(str(p, 'InstanceProfileName'));
+          const role = this.role(str(p, 'RoleName'));
+          // An instance profile holds one role (IAM quota "Roles in an instance profile: 1").
+          if (ip.roles.length) throw new AwsError('LimitExceeded', 'Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1', 409);
+          ip.roles.push(role.RoleName);
+          return {};
+        },
+        ListInstanceProfilesForRole: (p: Params) => {
+          const role = this.role(str(p, 'RoleName'));
+          return { InstanceProfiles: [...this.instanceProfiles.values()].filter((ip) => ip.roles.includes(role.RoleName)).map((ip) => this.profileView(ip)), IsTruncated: false };
+        },
+        RemoveRoleFromInstanceProfile: (p: Params) => {
+          const ip = this.instanceProfile(str(p, 'InstanceProfileName'));
+          const name = str(p, 'RoleName');
+          if (!ip.roles.includes(name)) throw new AwsError('NoSuchEntity', `The role with name ${name} cannot be found.`, 404);
+          ip.roles = ip.roles.filter((r) => r !== name);
+          return {};
+        },
+        DeleteInstanceProfile: (p: Params) => {
+          const ip = this.instanceProfile(str(p, 'InstanceProfileName'));
+          if (ip.roles.length) throw new AwsError('DeleteConflict', 'Cannot delete entity, must remove roles from instance profile first.', 409);
+          this.instanceProfiles.delete(ip.InstanceProfileName);
           return {};
         },
         ListRoleTags: (p: Params) => ({ Tags: toKeyValue(this.role(str(p, 'RoleName')).tags), IsTruncated: false }),

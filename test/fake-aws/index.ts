@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { AwsError, hex } from './common.ts';
 import { CloudFormation } from './cloudformation.ts';
+import { CloudWatch } from './cloudwatch.ts';
 import { Ec2 } from './ec2.ts';
 import { Ecr } from './ecr.ts';
 import { Credentials, CREDENTIALS_PATH, accessKeyOf } from './credentials.ts';
@@ -11,6 +12,7 @@ import { Iam } from './iam.ts';
 import { LAMBDA_CODE_PATH, Lambda } from './lambda.ts';
 import { DEFAULT_KNOBS, type Knobs } from './knobs.ts';
 import { Logs } from './logs.ts';
+import { Pricing } from './pricing.ts';
 import { Registry, type RegistryOptions } from './registry.ts';
 import { DockerRunner, ProcessRunner, type TaskCommand } from './runner.ts';
 import { Scheduler } from './scheduler.ts';
@@ -19,10 +21,12 @@ import { Ssm } from './ssm.ts';
 import type { ServiceDef } from './service.ts';
 import { stsService } from './sts.ts';
 import { TaskStart } from './task-start.ts';
+import { Validator, ViolationLog, announce, type ExpectInvalid } from './validation/index.ts';
 import { codecFor, serviceOf, wireRequest, type WireResponse } from './wire.ts';
 
 export type { Fault, FailFault, ThrottleFault } from './faults.ts';
 export type { Knobs } from './knobs.ts';
+export type { ExpectInvalid } from './validation/index.ts';
 export type { TaskCommand, TaskSpec } from './runner.ts';
 
 export interface FakeAwsOptions extends Partial<Knobs> {
@@ -66,10 +70,12 @@ export const isReadOperation = (op: string) => READ_PREFIXES.some((p) => op.star
 export class FakeAws {
   readonly requests: RecordedRequest[] = [];
   readonly knobs: Knobs;
-  readonly iam = new Iam();
-  readonly logs = new Logs();
-  readonly ec2 = new Ec2();
+  readonly iam = new Iam(() => this.knobs);
+  readonly logs = new Logs(() => this.knobs);
+  readonly ec2 = new Ec2(() => this.knobs);
   readonly cfn = new CloudFormation();
+  readonly cloudwatch = new CloudWatch();
+  readonly pricing = new Pricing();
   readonly ssm = new Ssm();
   readonly secretsManager = new SecretsManager();
   readonly credentials = new Credentials(this.iam);
@@ -77,6 +83,10 @@ export class FakeAws {
   readonly ecr: Ecr;
   readonly ecs: Ecs;
   readonly scheduler: Scheduler;
+  /** checks every request against AWS's rules (its models when `../shared/aws-models` exists, else the repo's table) */
+  readonly validator = new Validator();
+  /** every request the fake refused for breaking a rule */
+  readonly violations = new ViolationLog(this.validator.source);
   private readonly faults = new Faults();
   private readonly services: Record<string, ServiceDef>;
   private readonly server = createServer((req, res) => {
@@ -87,11 +97,11 @@ export class FakeAws {
   constructor(opts: FakeAwsOptions = {}) {
     const { docker, registry, taskCommand, port: _port, ...knobs } = opts;
     this.knobs = { ...DEFAULT_KNOBS, ...knobs };
-    this.ecr = new Ecr(registry ? new Registry(registry === true ? {} : registry) : undefined);
+    this.ecr = new Ecr(registry ? new Registry(registry === true ? {} : registry) : undefined, () => this.knobs);
     const runner = docker ? new DockerRunner(hex(4)) : new ProcessRunner(taskCommand);
     const taskStart = new TaskStart({ iam: this.iam, ssm: this.ssm, secrets: this.secretsManager, credentials: this.credentials, endpoint: () => this.url });
     this.scheduler = new Scheduler({ ec2: this.ec2, ecr: this.ecr, iam: this.iam, logs: this.logs, knobs: this.knobs, runner, taskStart });
-    this.ecs = new Ecs(this.scheduler, this.ec2);
+    this.ecs = new Ecs(this.scheduler, this.ec2, () => this.knobs);
     this.services = {
       sts: stsService(this.credentials),
       iam: this.iam.service(),
@@ -100,10 +110,13 @@ export class FakeAws {
       ecr: this.ecr.service(),
       ec2: this.ec2.service(),
       ecs: this.ecs.service(),
+      monitoring: this.cloudwatch.service(),
+      pricing: this.pricing.service(),
       ssm: this.ssm.service(),
       secretsmanager: this.secretsManager.service(),
       lambda: this.lambda.service(),
     };
+    announce(this.validator.source, Object.keys(this.services));
   }
 
   async listen(port = 0): Promise<void> {
@@ -129,6 +142,11 @@ export class FakeAws {
   /** Serves another backend (or replaces one) under its SigV4 signing name. */
   register(signingName: string, def: ServiceDef): void {
     this.services[signingName] = def;
+  }
+
+  /** The next matching request(s) break AWS's rules on purpose: answered as AWS would, not counted against the suite. */
+  expectInvalid(m: ExpectInvalid = {}): void {
+    this.violations.expect(m);
   }
 
   inject(fault: Fault): void {
@@ -238,6 +256,12 @@ export class FakeAws {
       const { operation, params } = codec.decode(wire, def);
       record.operation = operation;
       record.params = params;
+      const broken = this.validator.check(name, def.protocol, operation, params, wire);
+      if (broken.length) {
+        const refusal = this.validator.error(name, def.protocol, broken);
+        this.violations.note(name, operation, broken, refusal);
+        throw refusal;
+      }
       const injected = this.faults.take(name, operation, codec.throttling);
       if (injected) throw injected;
       const op = def.ops[operation];
@@ -274,6 +298,13 @@ export class FakeAws {
         this.inject(fault);
         return send(200, { ok: true });
       }
+      if (req.method === 'POST' && path === '/_fake/expect-invalid') {
+        const m = JSON.parse(body || '{}') as ExpectInvalid;
+        if ((m.count as unknown) === 'Infinity' || m.count === null) m.count = Infinity;
+        this.expectInvalid(m);
+        return send(200, { ok: true });
+      }
+      if (req.method === 'GET' && path === '/_fake/violations') return send(200, this.violations.answered);
       if (req.method === 'POST' && path === '/_fake/reset-requests') {
         this.resetRequests();
         return send(200, { ok: true });

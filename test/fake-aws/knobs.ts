@@ -1,7 +1,32 @@
 /** Timings and thresholds of the fake; every one can be changed while it runs (`fake.knobs`). */
 export interface Knobs {
-  /** a role younger than this cannot be assumed yet: CreateService/UpdateService refuse it */
+  /**
+   * a role younger than this cannot be assumed by ECS yet: CreateService/UpdateService succeed, the
+   * scheduler records "failed to launch a task with (error ECS was unable to assume the role …)"
+   * and tries again after `launchRetryMs` (AWS: about 30 s)
+   */
   iamPropagationMs: number;
+  /** the scheduler's wait before it tries again to launch a task it could not launch */
+  launchRetryMs: number;
+  /**
+   * a policy attached to the execution role less than this ago is not in force yet: a task
+   * launched meanwhile stops with `ResourceInitializationError … AccessDeniedException`
+   */
+  policyPropagationMs: number;
+  /** the first N CreateCluster/CreateService calls answer "Unable to assume the service linked role" (a new account) */
+  serviceLinkedRoleFailures: number;
+  /** CreateService on a cluster created less than this ago answers ClusterNotFoundException */
+  clusterPropagationMs: number;
+  /** a security group created less than this ago: Authorize/Revoke answer InvalidGroup.NotFound, ECS says it does not exist */
+  securityGroupPropagationMs: number;
+  /** an ECR repository created less than this ago: PutLifecyclePolicy/PutImageScanningConfiguration answer RepositoryNotFoundException */
+  repositoryPropagationMs: number;
+  /** a log group created less than this ago: PutRetentionPolicy answers OperationAbortedException */
+  logGroupPropagationMs: number;
+  /** a role created less than this ago: AttachRolePolicy/PutRolePolicy answer NoSuchEntity */
+  rolePropagationMs: number;
+  /** ECR registry-level scanning: 'basic' (a scan-on-push rule for every repository) or 'enhanced' make repositories read scanOnPush false */
+  registryScanning: 'none' | 'basic' | 'enhanced';
   /** how long a stopped task's ENI lingers (DeleteSecurityGroup answers DependencyViolation meanwhile) */
   eniLingerMs: number;
   /** PROVISIONING → PENDING */
@@ -25,6 +50,15 @@ export interface Knobs {
 
 export const DEFAULT_KNOBS: Knobs = {
   iamPropagationMs: 0,
+  launchRetryMs: 200,
+  policyPropagationMs: 0,
+  serviceLinkedRoleFailures: 0,
+  clusterPropagationMs: 0,
+  securityGroupPropagationMs: 0,
+  repositoryPropagationMs: 0,
+  logGroupPropagationMs: 0,
+  rolePropagationMs: 0,
+  registryScanning: 'none',
   eniLingerMs: 500,
   provisioningMs: 100,
   pendingMs: 100,
@@ -36,3 +70,6 @@ export const DEFAULT_KNOBS: Knobs = {
   healthTimeoutMs: 20_000,
   circuitBreakerThreshold: 3,
 };
+
+/** Eventual consistency: whether something made at `createdAt` is still invisible to a `windowMs` window. */
+export const stillPropagating = (createdAt: Date | number, windowMs: number): boolean => windowMs > 0 && Date.now() - (typeof createdAt === 'number' ? createdAt : createdAt.getTime()) < windowMs;

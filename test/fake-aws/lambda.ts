@@ -44,6 +44,10 @@ const lastModified = (d: Date) => d.toISOString().replace('Z', '+0000');
 
 export class Lambda {
   readonly functions = new Map<string, StoredFunction>();
+  /** layer version ARN → its zip */
+  readonly layers = new Map<string, Buffer>();
+  /** what the code links serve: path → zip */
+  private readonly blobs = new Map<string, Buffer>();
   private readonly signingKey = randomBytes(32);
 
   /** `base()` is the fake's URL, where the code links point. */
@@ -98,8 +102,14 @@ export class Lambda {
     return createHmac('sha256', this.signingKey).update(`${path}\n${date}`).digest('hex');
   }
 
-  private codeLocation(f: StoredFunction): string {
-    const path = `${LAMBDA_CODE_PATH}${ACCOUNT}/${f.spec.name}-${f.configuration.RevisionId as string}`;
+  /** Test helper: a layer version (ARN arn:aws:lambda:<region>:<account>:layer:<name>:<version>) and its zip. */
+  putLayer(arn: string, zip: Buffer): void {
+    this.layers.set(arn, zip);
+  }
+
+  private codeLocation(key: string, zip: Buffer): string {
+    const path = `${LAMBDA_CODE_PATH}${ACCOUNT}/${key}-${uuid()}`;
+    this.blobs.set(path, zip);
     const date = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
     const q = new URLSearchParams({
       'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
@@ -129,10 +139,9 @@ export class Lambda {
     if (!date || sig !== this.signature(path, date)) return s3Error('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
     const signedAt = Date.parse(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`);
     if (now > signedAt + Number(q.get('X-Amz-Expires') ?? 0) * 1000) return s3Error('AccessDenied', 'Request has expired');
-    const name = path.slice(LAMBDA_CODE_PATH.length).split('/')[1]?.replace(/-[0-9a-f-]{36}$/, '') ?? '';
-    const f = this.functions.get(name);
-    if (!f?.spec.zip) return { status: 404, type: 'application/xml', body: Buffer.from('<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>') };
-    return { status: 200, type: 'application/zip', body: f.spec.zip };
+    const blob = this.blobs.get(path);
+    if (!blob) return { status: 404, type: 'application/xml', body: Buffer.from('<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>') };
+    return { status: 200, type: 'application/zip', body: blob };
   }
 
   service(): ServiceDef {
@@ -145,18 +154,32 @@ export class Lambda {
         'GET /2021-10-31/functions/{FunctionName}/url': 'GetFunctionUrlConfig',
         'GET /2019-09-30/functions/{FunctionName}/concurrency': 'GetFunctionConcurrency',
         'GET /2019-09-30/functions/{FunctionName}/provisioned-concurrency?List=ALL': 'ListProvisionedConcurrencyConfigs',
+        'GET /2018-10-31/layers?find=LayerVersion': 'GetLayerVersionByArn',
       },
       ops: {
         GetFunction: (p: Params) => {
           const f = this.fn(String(p.FunctionName ?? ''));
           const code = f.spec.imageUri
             ? { RepositoryType: 'ECR', ImageUri: f.spec.imageUri, ResolvedImageUri: f.spec.imageUri }
-            : { RepositoryType: 'S3', Location: this.codeLocation(f) };
+            : { RepositoryType: 'S3', Location: this.codeLocation(f.spec.name, f.spec.zip ?? Buffer.alloc(0)) };
           return {
             Configuration: f.configuration,
             Code: code,
             Tags: f.spec.tags,
             Concurrency: f.spec.reservedConcurrency !== undefined ? { ReservedConcurrentExecutions: f.spec.reservedConcurrency } : undefined,
+          };
+        },
+        GetLayerVersionByArn: (p: Params) => {
+          const arn = String(p.Arn ?? '');
+          const zip = this.layers.get(arn);
+          if (!zip) throw new AwsError('ResourceNotFoundException', 'The resource you requested does not exist.', 404);
+          const [name, version] = arn.split(':').slice(6);
+          return {
+            LayerArn: arn.split(':').slice(0, 7).join(':'),
+            LayerVersionArn: arn,
+            Version: Number(version),
+            Content: { Location: this.codeLocation(`layer-${name}-${version}`, zip), CodeSha256: createHash('sha256').update(zip).digest('base64'), CodeSize: zip.length },
+            CreatedDate: lastModified(new Date()),
           };
         },
         GetFunctionConfiguration: (p: Params) => this.fn(String(p.FunctionName ?? '')).configuration,

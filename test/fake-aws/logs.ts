@@ -1,5 +1,6 @@
 import { ACCOUNT, AwsError, REGION, str, type Tags } from './common.ts';
 import type { Params, ServiceDef } from './service.ts';
+import { stillPropagating, type Knobs } from './knobs.ts';
 
 interface LogEvent {
   timestamp: number;
@@ -35,6 +36,8 @@ function matchesPattern(pattern: string | undefined, message: string): boolean {
 
 export class Logs {
   readonly groups = new Map<string, LogGroup>();
+
+  constructor(private readonly knobs: () => Pick<Knobs, 'logGroupPropagationMs'> = () => ({ logGroupPropagationMs: 0 })) {}
 
   group(name: string): LogGroup {
     const g = this.groups.get(name);
@@ -112,6 +115,10 @@ export class Logs {
         },
         PutRetentionPolicy: (p: Params) => {
           const g = this.group(str(p, 'logGroupName', 'InvalidParameterException'));
+          if (stillPropagating(g.creationTime, this.knobs().logGroupPropagationMs)) {
+            // API_PutRetentionPolicy: OperationAbortedException, "multiple concurrent requests to update the same resource were in conflict"
+            throw new AwsError('OperationAbortedException', 'A conflicting operation is currently in progress against this resource. Please try again.');
+          }
           const days = Number(p.retentionInDays);
           if (!RETENTION_DAYS.includes(days)) {
             throw new AwsError('InvalidParameterException', `1 validation error detected: Value '${p.retentionInDays}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`);

@@ -1,9 +1,9 @@
-import { AwsError, hex, sleep, uuid } from './common.ts';
+import { ACCOUNT, AwsError, hex, sleep, uuid } from './common.ts';
 import type { Ec2 } from './ec2.ts';
 import type { Ecr } from './ecr.ts';
 import { ecsArn, type Cluster, type Deployment, type Service, type Task, type TaskDef } from './ecs-model.ts';
 import type { Iam } from './iam.ts';
-import type { Knobs } from './knobs.ts';
+import { stillPropagating, type Knobs } from './knobs.ts';
 import type { Logs } from './logs.ts';
 import type { Runner, TaskSpec } from './runner.ts';
 import type { Params } from './service.ts';
@@ -62,20 +62,25 @@ export class Scheduler {
     if (s.events.length > 100) s.events.length = 100;
   }
 
-  /** ECS refuses a role it cannot assume yet (IAM is eventually consistent). */
-  checkRoles(td: TaskDef): void {
-    for (const [field, arn] of [
-      ['executionRoleArn', td.body.executionRoleArn],
-      ['taskRoleArn', td.body.taskRoleArn],
-    ] as const) {
+  /** A role ECS cannot assume yet: it exists but is younger than `iamPropagationMs` (IAM is eventually consistent). */
+  private unassumable(td: TaskDef): string | undefined {
+    for (const arn of [td.body.executionRoleArn, td.body.taskRoleArn]) {
       if (typeof arn !== 'string') continue;
       const role = this.deps.iam.roleByArn(arn);
-      if (role && Date.now() - role.CreateDate.getTime() < this.deps.knobs.iamPropagationMs) {
-        throw new AwsError(
-          'InvalidParameterException',
-          `Unable to assume role and validate the specified ${field}. ECS was unable to assume the role '${arn}' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role.`,
-        );
-      }
+      if (role && stillPropagating(role.CreateDate, this.deps.knobs.iamPropagationMs)) return arn;
+    }
+    return undefined;
+  }
+
+  /**
+   * The one synchronous "unable to assume role" ECS has: the service role a load-balanced service
+   * passes (`role`), which ECS assumes at CreateService to register targets.
+   */
+  checkServiceRole(roleArn: unknown): void {
+    if (typeof roleArn !== 'string') return;
+    const role = this.deps.iam.roleByArn(roleArn) ?? this.deps.iam.roles.get(roleArn);
+    if (role && stillPropagating(role.CreateDate, this.deps.knobs.iamPropagationMs)) {
+      throw new AwsError('InvalidParameterException', 'Unable to assume role and validate the specified targetGroupArn. Please verify that the ECS service role being passed has the proper permissions.');
     }
   }
 
@@ -142,6 +147,13 @@ export class Scheduler {
     for (const d of s.deployments) {
       const live = this.live(s, d.id);
       if (live.length < d.desiredCount && !d.halted && now >= d.nextLaunchAt) {
+        const role = this.unassumable(this.taskDefByArn(d.taskDefinition));
+        if (role) {
+          // CreateService succeeded; the scheduler fails to launch and tries again later (pulumi/pulumi-awsx#927).
+          this.event(s, `failed to launch a task with (error ECS was unable to assume the role '${role}' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role.)`);
+          d.nextLaunchAt = now + this.deps.knobs.launchRetryMs;
+          continue;
+        }
         const started = Array.from({ length: d.desiredCount - live.length }, () => this.launch(s, d));
         this.event(s, `has started ${started.length} tasks: ${started.map((t) => `(task ${t.id})`).join(' ')}.`);
       } else if (live.length > d.desiredCount) {
@@ -276,8 +288,13 @@ export class Scheduler {
   /** What would stop a Fargate task before its container starts. */
   private async preflight(task: Task, container: Params): Promise<string | undefined> {
     const exec = task.taskDef.body.executionRoleArn as string | undefined;
-    if (exec && !this.deps.iam.roleByArn(exec)) {
+    const role = exec ? this.deps.iam.roleByArn(exec) : undefined;
+    if (exec && (!role || stillPropagating(role.CreateDate, this.deps.knobs.iamPropagationMs))) {
       return `ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve ecr registry auth: service call has been retried 3 time(s): AccessDeniedException: ECS was unable to assume the role '${exec}'`;
+    }
+    if (role && !this.deps.iam.policiesInForce(role, this.deps.knobs.policyPropagationMs)) {
+      // The attachment has not propagated: the task is launched and stops (pulumi/pulumi-awsx#927); it counts for the circuit breaker.
+      return `ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve ecr registry auth: service call has been retried 3 time(s): AccessDeniedException: User: arn:aws:sts::${ACCOUNT}:assumed-role/${role.RoleName}/${task.id} is not authorized to perform: ecr:GetAuthorizationToken on resource: * because no identity-based policy allows the ecr:GetAuthorizationToken action`;
     }
     const image = String(container.image ?? '');
     if ((await this.deps.ecr.hasImage(image)) === false) {

@@ -86,6 +86,16 @@ describe('a Fargate task start in the fake: secrets with the execution role, cre
     assert.match(err.message, /you must also specify a value for 'executionRoleArn'/);
   });
 
+  test('a secret whose valueFrom is neither a parameter name nor an SSM / Secrets Manager ARN is refused at register', async () => {
+    for (const valueFrom of ['db password', 'arn:aws:s3:::bucket/key', 'arn:aws:secretsmanager:us-east-1:123456789012:db']) {
+      const err = await rejection(
+        aws.ecs.send(new RegisterTaskDefinitionCommand({ family: 'x', executionRoleArn: env.roleArn, containerDefinitions: [{ name: 'app', image: 'img', secrets: [{ name: 'DB', valueFrom }] }] })),
+      );
+      assert.equal(err.name, 'ClientException', valueFrom);
+      assert.match(err.message, /^The Systems Manager parameter name specified for secret DB is invalid/);
+    }
+  });
+
   test('an execution role that may not read the parameter stops the task with the agent\'s SSM AccessDenied text', async () => {
     const t = await run('env', { secrets: [{ name: 'API_KEY', valueFrom: '/sec-test/api-key' }] });
     assert.equal(t.lastStatus, 'STOPPED');

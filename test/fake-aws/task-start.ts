@@ -42,6 +42,18 @@ interface TaskLike {
 const PREFIX = 'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed';
 const SECRET_ARN = /^(arn:aws:secretsmanager:[^:]+:\d{12}:secret:[^:]+)(?::([^:]*):([^:]*):([^:]*))?$/;
 
+/**
+ * What RegisterTaskDefinition says about a container secret's valueFrom, or undefined when ECS
+ * takes it: an SSM parameter name (a-zA-Z0-9_.-/, up to 2048), an SSM parameter ARN or a Secrets
+ * Manager secret ARN (copilot-cli#3446 quotes the name rule).
+ */
+export function secretReferenceProblem(secret: { name?: string; valueFrom?: string }): string | undefined {
+  const v = String(secret.valueFrom ?? '');
+  if (/^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/.+$/.test(v) || SECRET_ARN.test(v)) return undefined;
+  if (!v.startsWith('arn:') && /^[a-zA-Z0-9_.\-/]{1,2048}$/.test(v)) return undefined;
+  return `The Systems Manager parameter name specified for secret ${secret.name ?? ''} is invalid. The parameter name can be up to 2048 characters and include the following letters and symbols: a-zA-Z0-9_.-`;
+}
+
 export class TaskStart {
   constructor(private readonly deps: TaskStartDeps) {}
 

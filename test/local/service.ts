@@ -24,6 +24,7 @@ export function sampleService(overrides: Partial<ResolvedService> = {}): Resolve
       cluster: 'hello-test',
       repository: 'hello-test',
       executionRole: 'hello-test-exec',
+      taskRole: 'hello-test-task',
       securityGroup: 'hello-test-sg',
       logGroup: '/ecs/hello-test',
       family: 'hello-test',

@@ -15,6 +15,7 @@ const names = (base: string, container: string): ResolvedService['names'] => ({
   family: base,
   repository: base,
   executionRole: `${base}-exec`,
+  taskRole: `${base}-task`,
   securityGroup: `${base}-sg`,
   logGroup: `/ecs/${base}`,
   container,

@@ -67,6 +67,7 @@ describe('resource names', () => {
       family: 'hello-prod',
       repository: 'hello-prod',
       executionRole: 'hello-prod-exec',
+      taskRole: 'hello-prod-task',
       securityGroup: 'hello-prod-sg',
       logGroup: '/ecs/hello-prod',
       container: 'hello',

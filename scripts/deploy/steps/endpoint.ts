@@ -11,6 +11,8 @@ export const endpoint: Step = {
       state.urls.push(...(await reportStableUrl(svc, need(state.loadBalancer, 'the load balancer').dnsName, log)));
       return;
     }
-    state.urls.push(...(await reportEndpoints(aws, svc, need(state.taskDefinitionArn, 'the task definition'), log)));
+    const report = await reportEndpoints(aws, svc, need(state.taskDefinitionArn, 'the task definition'), log);
+    state.urls.push(...report.urls);
+    state.endpoint = report;
   },
 };

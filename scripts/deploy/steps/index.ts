@@ -11,11 +11,13 @@ import { repository } from './repository.ts';
 import { executionRole } from './role.ts';
 import { rollout } from './rollout.ts';
 import { scaling } from './scaling.ts';
+import { secretsCleanup } from './secrets-cleanup.ts';
 import { securityGroup } from './security-group.ts';
 import { service } from './service.ts';
 import { summary } from './summary.ts';
 import { targetGroup } from './target-group.ts';
 import { taskDefinition } from './task-definition.ts';
+import { taskRole } from './task-role.ts';
 
 /**
  * The deploy, in order. Each unit reads what earlier ones left in the state and adds its own part.
@@ -27,6 +29,7 @@ export const STEP_LIST: readonly Step[] = [
   repository,
   image,
   executionRole,
+  taskRole,
   securityGroup,
   taskDefinition,
   loadBalancer,
@@ -38,6 +41,7 @@ export const STEP_LIST: readonly Step[] = [
   scaling,
   rollout,
   loadBalancerTeardown,
+  secretsCleanup,
   endpoint,
   summary,
 ];

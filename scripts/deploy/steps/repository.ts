@@ -9,9 +9,11 @@ export const repository: Step = {
       log(`    skipped: image.location is set (${svc.image.location}), nothing is built or pushed`);
       return;
     }
-    const plan = planRepository(await findRepository(aws, svc), desiredRepository(svc));
-    show(plan, [`scan on push, lifecycle: keep the last ${svc.deployment.keepImages} images`]);
+    const live = await findRepository(aws, svc);
+    const plan = planRepository(live, desiredRepository(svc, live));
+    show(plan, [`${plan.live?.registryScanning ?? 'scan on push'}, lifecycle: keep the last ${svc.deployment.keepImages} images`]);
     if (dryRun) state.repositoryUri = plan.live?.uri;
     else state.repositoryUri = (await applyRepository(aws, plan, log)).uri;
+    state.lifecyclePolicy = plan.desired.lifecyclePolicy;
   },
 };

@@ -16,6 +16,7 @@ export const rollout: Step = {
       timeoutSeconds: svc.deployment.timeout,
       log,
       current: unchanged ? plan.live?.raw : undefined,
+      secretsAccessSettled: !state.secretsAccessChanged,
     });
     log(`    rollout COMPLETED in ${r.seconds.toFixed(1)}s: ${r.deployment.runningCount}/${r.deployment.desiredCount} running`);
     if (!svc.loadBalancer) return;

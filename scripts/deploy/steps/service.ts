@@ -1,16 +1,17 @@
 import { ToolError, message } from '../../lib/errors.ts';
 import { rolloutLowerBound } from '../../resources/rollout-bound.ts';
 import { applyService, desiredService, findService, planService } from '../../resources/service.ts';
+import { forceNewDeployment as redeploy } from '../../resources/redeploy.ts';
 import { shortTd } from '../../resources/wait.ts';
 import { need, type Step } from '../context.ts';
 
 export const service: Step = {
   id: 'service',
   title: 'service',
-  async run({ svc, aws, dryRun, log, show, state }) {
+  async run({ svc, aws, dryRun, forceNewDeployment, log, show, state }) {
     state.serviceStartedAt = new Date();
     const taskDefinition = need(state.taskDefinitionArn, 'the task definition');
-    const live = await findService(aws, svc);
+    const live = state.liveService === undefined ? await findService(aws, svc) : (state.liveService ?? undefined);
     const desired = desiredService(svc, {
       taskDefinition,
       subnets: need(state.network, 'the network').subnets.map((s) => s.id),
@@ -31,7 +32,9 @@ export const service: Step = {
     const bound = rolloutLowerBound(svc);
     if (bound) log(`    rollout lower bound: ${bound.text}`);
     if (!dryRun) await applyService(aws, plan, log);
-    state.servicePlan = plan;
+    // tasks read secrets when they start: new access (a KMS key, a fixed policy) needs new tasks
+    const force = forceNewDeployment ? 'FORCE_NEW_DEPLOYMENT=1' : state.secretsAccessChanged ? "the execution role's access to the secrets changed" : undefined;
+    state.servicePlan = force ? await redeploy(aws, plan, { dryRun, log, why: force }) : plan;
     // a no-op run has no news: older events (allowing 1s of clock skew) are history
     state.serviceDoneAt = new Date(Date.now() + 1000);
   },

@@ -1,11 +1,12 @@
 import { writeCalls } from '../../lib/aws.ts';
+import { ToolError, message } from '../../lib/errors.ts';
 import { summaryLines } from '../../resources/output.ts';
 import type { Step } from '../context.ts';
 
 export const summary: Step = {
   id: 'summary',
   title: 'summary',
-  async run({ aws, dryRun, log, rows, timings, started, state }) {
+  async run({ svc, aws, dryRun, log, rows, timings, started, state }) {
     for (const l of summaryLines(rows, timings)) log(l);
     const writes = writeCalls(aws.calls);
     log('');
@@ -14,6 +15,12 @@ export const summary: Step = {
     else if (writes.length === 0) log('    No changes: everything was already as the manifest says — nothing was written.');
     else log(`    writes: ${summarizeWrites(writes.map((w) => w.operation))}`);
     for (const url of state.urls) log(`    URL: ${url}`);
+    if (state.endpoint?.unchecked) log(`    endpoint: not checked — ${state.endpoint.unchecked}`);
+    const failure = state.endpoint?.failure;
+    if (failure) {
+      log(`    endpoint check FAILED: ${failure}`);
+      throw new ToolError(message('deploy-ecs (endpoint)', `the deploy asked for ${svc.count} task(s) and the endpoint check did not pass: ${failure}`, 'check the task logs (`make logs`), that the container listens on PORT, and network.allowedCidrs'));
+    }
   },
 };
 

@@ -1,7 +1,10 @@
 import { applyCluster, desiredCluster, findCluster, planCluster } from '../../resources/cluster.ts';
-import { applyTaskDefinition, desiredTaskDefinition, findTaskDefinition, planTaskDefinition } from '../../resources/task-definition.ts';
+import { protectInUse, tagsOfImage } from '../../resources/ecr.ts';
+import { findService } from '../../resources/service.ts';
+import { applyTaskDefinition, desiredTaskDefinition, planAgainstRunning } from '../../resources/task-definition.ts';
+import type { LiveTaskDefinition } from '../../resources/task-definition.ts';
 import { shortTd } from '../../resources/wait.ts';
-import { need, type Step } from '../context.ts';
+import { need, type DeployContext, type Step } from '../context.ts';
 
 export const taskDefinition: Step = {
   id: 'task-definition',
@@ -11,16 +14,20 @@ export const taskDefinition: Step = {
     const clusterPlan = planCluster(await findCluster(aws, svc), desiredCluster(svc));
     show(clusterPlan);
     if (!dryRun) await applyCluster(aws, clusterPlan, log);
-    const live = await findTaskDefinition(aws, svc);
-    let imageForPlan = image.image;
-    const liveImage = live?.doc.containerDefinitions?.find((c) => c.name === svc.names.container)?.image;
-    if (image.action === 'would build' && !image.tag && liveImage) {
+    // read here (not only in step "service"): "unchanged" is judged against the revision it runs
+    state.liveService = (await findService(aws, svc)) ?? null;
+    const executionRoleArn = need(state.executionRoleArn, 'the execution role');
+    const rebuilt = image.action === 'would build' && !image.tag;
+    const desiredFor = (live: LiveTaskDefinition | undefined) => {
       // the tag of a dirty tree comes from the built image: plan as if its content did not change
-      imageForPlan = liveImage;
-      log('    (the image is rebuilt from the working tree at deploy time; a new revision follows only if its content changed)');
-    }
-    const desired = desiredTaskDefinition(svc, { image: imageForPlan, executionRoleArn: need(state.executionRoleArn, 'the execution role'), region: aws.region });
-    const plan = planTaskDefinition(live, desired);
+      const liveImage = live?.doc.containerDefinitions?.find((c) => c.name === svc.names.container)?.image;
+      const inputs = { executionRoleArn, region: aws.region, taskRoleArn: state.taskRoleArn, secrets: state.containerSecrets };
+      return desiredTaskDefinition(svc, { ...inputs, image: rebuilt && liveImage ? liveImage : image.image });
+    };
+    const { plan, running } = await planAgainstRunning(aws, svc, state.liveService?.raw.taskDefinition, desiredFor);
+    await protectImagesInUse({ svc, aws, dryRun, log, state }, running);
+    const desired = plan.desired;
+    if (rebuilt && plan.live) log('    (the image is rebuilt from the working tree at deploy time; a new revision follows only if its content changed)');
     show(plan, [
       `image ${image.image}`,
       `cpu ${svc.cpu}, memory ${svc.memory}, ${svc.platform}, port ${svc.image.port}`,
@@ -41,3 +48,13 @@ export const taskDefinition: Step = {
     state.taskDefinitionArn = arn;
   },
 };
+
+/** The images the new and the running task definitions pin never expire (the repository's lifecycle policy). */
+async function protectImagesInUse({ svc, aws, dryRun, log, state }: Pick<DeployContext, 'svc' | 'aws' | 'dryRun' | 'log' | 'state'>, running: LiveTaskDefinition | undefined): Promise<void> {
+  const tag = state.image?.tag;
+  if (!svc.image.build || !tag || state.lifecyclePolicy === undefined) return;
+  const runningImage = running?.doc.containerDefinitions?.find((c) => c.name === svc.names.container)?.image ?? '';
+  const digest = /@(sha256:[0-9a-f]{64})$/.exec(runningImage)?.[1];
+  const runningTags = digest && digest !== state.image?.digest ? await tagsOfImage(aws, svc.names.repository, digest) : [];
+  state.lifecyclePolicy = await protectInUse(aws, svc, state.lifecyclePolicy, [tag, ...runningTags.slice(0, 1)], { dryRun, log });
+}
