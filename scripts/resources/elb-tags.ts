@@ -1,8 +1,6 @@
 import { AddTagsCommand, DescribeTagsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Aws } from '../lib/aws.ts';
-import { ToolError, message } from '../lib/errors.ts';
-import { fromKeyValue, isOwned, toKeyValue } from '../lib/tags.ts';
-import type { ResolvedService } from '../manifest/types.ts';
+import { fromKeyValue, toKeyValue } from '../lib/tags.ts';
 import { missingTags } from './types.ts';
 
 /** ELBv2 tags of load balancers, target groups and listeners (DescribeTags takes at most 20 ARNs). */
@@ -18,12 +16,4 @@ export async function elbTags(aws: Aws, arns: string[]): Promise<Map<string, Rec
 export async function addMissingElbTags(aws: Aws, arn: string, live: Record<string, string>, desired: Record<string, string>): Promise<void> {
   const tags = missingTags(live, desired);
   if (Object.keys(tags).length > 0) await aws.elbv2.send(new AddTagsCommand({ ResourceArns: [arn], Tags: toKeyValue(tags) }));
-}
-
-/** A same-named resource someone else made: the deploy neither changes nor adopts it. */
-export function refuseForeign(svc: ResolvedService, what: string, name: string, tags: Record<string, string>): void {
-  if (isOwned(tags, svc.name, svc.environment)) return;
-  throw new ToolError(
-    message(`${what} ${name}`, `it exists but was not created by lambda2fargate for ${svc.name} (${svc.environment}) — it has no managed-by=lambda2fargate tags for them`, 'delete or rename it, or deploy under another service name or environment'),
-  );
 }

@@ -10,10 +10,10 @@ import {
 import type { LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Aws } from '../lib/aws.ts';
 import { ToolError, isAwsError, message } from '../lib/errors.ts';
-import { toKeyValue } from '../lib/tags.ts';
+import { isOwned, toKeyValue } from '../lib/tags.ts';
 import type { LoadBalancerSettings, ResolvedService } from '../manifest/types.ts';
 import { diffValues } from './diff.ts';
-import { addMissingElbTags, elbTags, refuseForeign } from './elb-tags.ts';
+import { addMissingElbTags, elbTags } from './elb-tags.ts';
 import { alreadyGone, makePlan, tagChanges, tagsFor } from './types.ts';
 import type { Found, Plan, Result } from './types.ts';
 import { envNumber, poll, seconds } from './wait.ts';
@@ -98,8 +98,8 @@ export function desiredLoadBalancer(svc: ResolvedService, lb: LoadBalancerSettin
 }
 
 export function planLoadBalancer(svc: ResolvedService, live: LiveLoadBalancer | undefined, desired: DesiredLoadBalancer): LoadBalancerPlan {
-  if (live) {
-    refuseForeign(svc, 'load balancer', live.name, live.tags);
+  // someone else's is refused by the deploy's one ownership check (types.ts ownershipProblem), not here
+  if (live && isOwned(live.tags, svc.name, svc.environment)) {
     // scheme, type and VPC are fixed at creation (CreateLoadBalancer); the tool makes only internet-facing ALBs
     if (live.scheme !== 'internet-facing' || live.type !== 'application' || (live.vpcId && live.vpcId !== desired.vpcId)) {
       throw new ToolError(

@@ -10,10 +10,10 @@ import {
 import type { TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Aws } from '../lib/aws.ts';
 import { ToolError, isAwsError, message } from '../lib/errors.ts';
-import { toKeyValue } from '../lib/tags.ts';
+import { isOwned, toKeyValue } from '../lib/tags.ts';
 import type { LoadBalancerSettings, ResolvedService } from '../manifest/types.ts';
 import { diffValues } from './diff.ts';
-import { addMissingElbTags, elbTags, refuseForeign } from './elb-tags.ts';
+import { addMissingElbTags, elbTags } from './elb-tags.ts';
 import { makePlan, tagChanges, tagsFor } from './types.ts';
 import type { Found, Plan, Result } from './types.ts';
 import { deleteWhenFree } from './in-use.ts';
@@ -97,8 +97,8 @@ export function desiredTargetGroup(svc: ResolvedService, lb: LoadBalancerSetting
 }
 
 export function planTargetGroup(svc: ResolvedService, live: LiveTargetGroup | undefined, desired: DesiredTargetGroup): TargetGroupPlan {
-  if (live) {
-    refuseForeign(svc, 'target group', live.name, live.tags);
+  // someone else's is refused by the deploy's one ownership check (types.ts ownershipProblem), not here
+  if (live && isOwned(live.tags, svc.name, svc.environment)) {
     // protocol, port, target type and VPC are fixed at creation
     if (live.port !== desired.port || live.protocol !== 'HTTP' || live.targetType !== 'ip' || live.vpcId !== desired.vpcId) {
       throw new ToolError(

@@ -14,7 +14,7 @@ import { desiredService, liveSettings, planService, updateInput } from '../../sc
 import { containerEnvironment } from '../../scripts/resources/task-definition.ts';
 import { countTargets, desiredTargetGroup, planTargetGroup } from '../../scripts/resources/target-group.ts';
 import type { LiveTargetGroup } from '../../scripts/resources/target-group.ts';
-import { tagsFor } from '../../scripts/resources/types.ts';
+import { ownershipProblem, tagsFor } from '../../scripts/resources/types.ts';
 import { service } from './fixtures.ts';
 
 const LB_ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web-test/50dc6c495c0c9188';
@@ -68,7 +68,9 @@ describe('load balancer and target group plans', () => {
   test('a same-named load balancer without our tags is neither changed nor adopted', () => {
     const svc = balanced();
     const desired = desiredLoadBalancer(svc, svc.loadBalancer!, { vpcId: 'vpc-1', subnets: ['subnet-a', 'subnet-b'], securityGroupId: 'sg-alb' });
-    assert.throws(() => planLoadBalancer(svc, live({ subnets: [], securityGroups: [], idleTimeout: 60 }, {}), desired), /not created by lambda2fargate/);
+    const plan = planLoadBalancer(svc, live({ subnets: [], securityGroups: [], idleTimeout: 60 }, {}), desired);
+    assert.match(ownershipProblem(plan, svc, false)?.message ?? '', /^load balancer web-test: it exists but was not created by lambda2fargate/);
+    assert.equal(ownershipProblem(plan, svc, true), undefined, 'ADOPT=1 takes it over');
   });
 
   test('the target group diff names each health check field and the deregistration delay', () => {

@@ -86,21 +86,11 @@ test('from nothing with a load balancer: one stable URL answered by two tasks; t
   const url = urlOf(first.stdout);
   assert.match(url ?? '', /^http:\/\/.+\.elb\.amazonaws\.com\/$/, output(first));
   assert.match(first.stdout, new RegExp(`${url!.replace(/[.?/]/g, '\\$&')} → 200 .*Hello from ECS!`));
-  // the handler says nothing task-specific: a spy on the fake ALB's choice of target says who answered
-  const served = new Set<string>();
-  const lb = fake.lb as unknown as { pickTarget(tg: unknown): { id: string } | undefined };
-  const pick = lb.pickTarget.bind(lb);
-  lb.pickTarget = (tg) => {
-    const t = pick(tg);
-    if (t) served.add(t.id);
-    return t;
-  };
-  try {
-    const answers = await Promise.all(Array.from({ length: 10 }, () => get(url!)));
-    assert.ok(answers.every((a) => a.status === 200 && /Hello from ECS!/.test(a.body)), JSON.stringify(answers));
-  } finally {
-    lb.pickTarget = pick;
-  }
+  // the handler says nothing task-specific: the fake ALB's record of each forwarded request does
+  const seen = fake.lb.forwarded.length;
+  const answers = await Promise.all(Array.from({ length: 10 }, () => get(url!)));
+  assert.ok(answers.every((a) => a.status === 200 && /Hello from ECS!/.test(a.body)), JSON.stringify(answers));
+  const served = new Set(fake.lb.forwarded.slice(seen).filter((f) => f.loadBalancer === `${name}-default`).map((f) => f.target));
   assert.equal(served.size, 2, `two tasks answered behind the one URL: ${[...served].join(', ')}`);
 
   const status = await runStatus(manifest);
