@@ -21,6 +21,24 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** 'pipe' (default) captures stdout and stderr; 'inherit' shows them live and captures nothing */
   stdio?: 'pipe' | 'inherit';
+  /**
+   * A long command's progress, while still capturing its output: on a terminal its output is shown
+   * as it comes (layers, bytes); otherwise one line every `everyMs` (default 5 s) with the time so
+   * far and its latest output line, so a slow build or push is never minutes of silence.
+   */
+  progress?: Progress;
+}
+
+export interface Progress {
+  /** e.g. `docker push` */
+  label: string;
+  log: (line: string) => void;
+  /** default L2F_PROGRESS_MS, else 5 s */
+  everyMs?: number;
+  /** default: whether this process's stdout is a terminal */
+  tty?: boolean;
+  /** where a terminal's live output goes (default: stderr) */
+  write?: (chunk: string) => void;
 }
 
 export interface RunResult {
@@ -88,6 +106,7 @@ export async function run(cmd: string, args: string[], opts: RunOptions = {}): P
   })`${cmd} ${args}`;
   // a command that exits before reading its input must not take this process down with EPIPE
   p.stdin?.on('error', ignore);
+  const stopProgress = opts.progress && !inherit ? watch(p, opts.progress) : undefined;
   const timer = opts.timeoutMs
     ? setTimeout(() => {
         timedOut = true;
@@ -101,7 +120,30 @@ export async function run(cmd: string, args: string[], opts: RunOptions = {}): P
     return { code: out.exitCode ?? (signal ? 128 : 1), stdout: out.stdout, stderr: out.stderr, output: out.stdall, signal, timedOut };
   } finally {
     if (timer) clearTimeout(timer);
+    stopProgress?.();
   }
+}
+
+/** Shows a running command's progress (see RunOptions.progress); returns what stops it. */
+function watch(p: { stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream }, progress: Progress): () => void {
+  const tty = progress.tty ?? !!process.stdout.isTTY;
+  const write = progress.write ?? ((chunk: string) => void process.stderr.write(chunk));
+  let last = '';
+  const onData = (chunk: Buffer | string) => {
+    const text = chunk.toString();
+    if (tty) write(text);
+    const lines = text.split(/\r?\n|\r/).map((l) => l.trim()).filter(Boolean);
+    if (lines.length) last = lines[lines.length - 1]!;
+  };
+  p.stdout.on('data', onData);
+  p.stderr.on('data', onData);
+  if (tty) return () => {};
+  const started = Date.now();
+  const timer = setInterval(() => {
+    progress.log(`    ${progress.label}: ${Math.round((Date.now() - started) / 1000)}s${last ? ` — ${last.slice(0, 160)}` : ''}`);
+  }, progress.everyMs ?? (Number(process.env.L2F_PROGRESS_MS) || 5_000));
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** `run`, then the stdout of a command that must succeed; rejects with `CommandFailed` otherwise. */

@@ -72,16 +72,40 @@ export async function findImageDigest(aws: Aws, repository: string, tag: string)
   }
 }
 
-/** `docker build`; returns the image id. Build output is shown only when the build fails. */
-export async function dockerBuild(build: ImageBuild, platform: Platform, localName: string): Promise<string> {
+/**
+ * The daemon the user's Docker talks to: DOCKER_HOST when set, else the current context's endpoint
+ * (Colima, OrbStack, Rancher Desktop). Contexts live in the config directory, so the login and push
+ * runs with a throw-away `--config` would otherwise talk to the default socket, not the daemon that built.
+ */
+export async function dockerDaemonEnv(env: NodeJS.ProcessEnv = process.env): Promise<NodeJS.ProcessEnv> {
+  if (env.DOCKER_HOST) return env;
+  const out = await run('docker', ['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}'], { env, timeoutMs: 10_000 }).catch(() => undefined);
+  const host = out?.code === 0 ? out.stdout.trim() : '';
+  return host ? { ...env, DOCKER_HOST: host } : env;
+}
+
+/**
+ * BuildKit through buildx adds provenance attestations by default (with build timestamps), so the
+ * image id — and a dirty tree's tag — would change on every build of the same content. Buildx takes
+ * `--provenance=false --sbom=false` (and BUILDX_NO_DEFAULT_ATTESTATIONS=1); the legacy builder
+ * (CLI without buildx) and the daemon's own BuildKit (DOCKER_BUILDKIT=1) add none and refuse the flags.
+ */
+export async function attestationFlags(env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+  const buildx = await run('docker', ['buildx', 'version'], { env, timeoutMs: 10_000 }).catch(() => undefined);
+  return buildx?.code === 0 ? ['--provenance=false', '--sbom=false'] : [];
+}
+
+/** `docker build`; returns the image id. Progress is shown as it goes (see process.ts); the output tail again when the build fails. */
+export async function dockerBuild(build: ImageBuild, platform: Platform, localName: string, log: Log = (l) => console.log(l)): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'l2f-build-'));
   try {
     const iidfile = join(dir, 'iid');
-    const args = ['build', '--network', 'host', '--platform', DOCKER_PLATFORM[platform], '-f', build.dockerfile, '--iidfile', iidfile, '-t', localName];
+    const env = { ...process.env, BUILDX_NO_DEFAULT_ATTESTATIONS: '1' };
+    const args = ['build', ...(await attestationFlags(env)), '--network', 'host', '--platform', DOCKER_PLATFORM[platform], '-f', build.dockerfile, '--iidfile', iidfile, '-t', localName];
     for (const [k, v] of Object.entries(build.args)) args.push('--build-arg', `${k}=${v}`);
     if (build.target) args.push('--target', build.target);
     args.push(build.context);
-    const out = await run('docker', args);
+    const out = await run('docker', args, { env, progress: { label: 'docker build', log } });
     if (out.code !== 0) {
       throw new ToolError(
         message(
@@ -111,7 +135,8 @@ export async function dockerPush(aws: Aws, imageId: string, repositoryUri: strin
   const endpoint = auth.proxyEndpoint.replace(/^https?:\/\//, '').replace(/\/$/, '');
   const config = await mkdtemp(join(tmpdir(), 'l2f-docker-'));
   try {
-    const login = await run('docker', ['--config', config, 'login', '--username', user, '--password-stdin', endpoint], { input: password });
+    const env = await dockerDaemonEnv();
+    const login = await run('docker', ['--config', config, 'login', '--username', user, '--password-stdin', endpoint], { input: password, env });
     if (login.code !== 0) {
       throw new ToolError(message(`step 3 (image): docker login to ${endpoint}`, lastLines(login.stderr, 3), 'check that the registry is reachable and your ECR permissions'));
     }
@@ -119,7 +144,7 @@ export async function dockerPush(aws: Aws, imageId: string, repositoryUri: strin
     const tagged = await run('docker', ['tag', imageId, ref]);
     if (tagged.code !== 0) throw new ToolError(message(`step 3 (image): docker tag ${ref}`, lastLines(tagged.stderr, 3)));
     const push = await retryTransient('docker push', [TRANSIENT.pushRepositoryNotFound], async () => {
-      const out = await run('docker', ['--config', config, 'push', ref]);
+      const out = await run('docker', ['--config', config, 'push', ref], { env, progress: { label: 'docker push', log: log ?? ((l) => console.log(l)) } });
       if (out.code !== 0) {
         throw new ToolError(message(`step 3 (image): docker push ${ref}`, lastLines(out.stdout + out.stderr, 5), 'check the registry and rerun the deploy'));
       }
@@ -162,7 +187,7 @@ export async function resolveImage(aws: Aws, svc: ResolvedService, opts: ImageSt
   if (!opts.repositoryUri) throw new ToolError(message('step 3 (image)', 'the repository URI is unknown', 'rerun the deploy'));
   const started = performance.now();
   opts.log(`    docker build --platform ${DOCKER_PLATFORM[svc.platform]} -f ${relative(build.context, build.dockerfile)} ${build.context}${known ? ` (tag ${known})` : ''} …`);
-  const imageId = await dockerBuild(build, svc.platform, `${opts.repositoryName}:l2f-build`);
+  const imageId = await dockerBuild(build, svc.platform, `${opts.repositoryName}:l2f-build`, opts.log);
   opts.log(`    built ${imageId.slice(0, 19)} in ${((performance.now() - started) / 1000).toFixed(1)}s`);
   const tag = known ?? contentTag(imageId, await gitShortSha(build.context));
   const existing = await findImageDigest(aws, opts.repositoryName, tag);

@@ -120,6 +120,18 @@ test('a deploy with a task role and secrets: taskRoleArn and secrets in the task
   for (const value of [s.apiKey, s.password]) assert.equal(`${clean.stdout}${clean.stderr}`.includes(value), false);
 });
 
+test('DRY_RUN on an empty account lists the task role and the secrets policy it would create, and writes nothing', async () => {
+  const name = uniqueName('secdry');
+  const s = secretService(name);
+  const mark = fake.requests.length;
+  const r = await runDeploy(fake, writeManifest(s.manifest), { DRY_RUN: '1' });
+  assert.equal(r.code, 0, output(r));
+  assert.deepEqual(ops(mark), []);
+  assert.match(r.stdout, new RegExp(`\\+ would create: IAM task role ${name}-default-task`));
+  assert.match(r.stdout, new RegExp(`\\+ would create: IAM execution role policy ${name}-default-exec/lambda2fargate-secrets`));
+  assert.match(r.stdout, /lets ECS read API_KEY, DB_PASSWORD at task start/);
+});
+
 test('a secret encrypted with a key the execution role may not use ends the rollout with exit 1 naming it and kms:Decrypt; naming the key converges', async () => {
   const name = uniqueName('seckms');
   const key = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0b1c2d3e-1111-2222-3333-444455556666`;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { after, before, test } from 'node:test';
 import { CreateLogGroupCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { clean } from '../../scripts/clean/run.ts';
 import { createAws } from '../../scripts/lib/aws.ts';
 import type { Aws } from '../../scripts/lib/aws.ts';
 import { acquireLock, findLock, lockName } from '../../scripts/resources/lock.ts';
@@ -145,4 +146,18 @@ test('the ownership check is one rule over every plan: a live resource the tool 
   assert.equal(ownershipProblem(plan(tagsFor(service({ environment: 'prod' }))), svc, false)?.exitCode, 2, 'another environment’s is not ours either');
   assert.equal(ownershipProblem(plan({}), svc, true), undefined, 'ADOPT=1');
   assert.equal(ownershipProblem(plan({}, { team: 'x' }), svc, false), undefined, 'a resource the tool only uses (not tagged as its own) is not checked');
+});
+
+test('make clean removes a deploy lock it finds (one a crashed deploy left), and only one carrying the service’s tags', async () => {
+  const svc = service({ name: uniqueName('lockclean') });
+  fake.ssm.put(lockName(svc), other(Date.now() + 600_000), 'String', { tags: tagsFor(svc) });
+  const lines: string[] = [];
+  const code = await clean(aws, { svc }, { dryRun: false, yes: true, interactive: false, print: (l) => lines.push(l) });
+  assert.equal(code, 0, lines.join('\n'));
+  assert.match(lines.join('\n'), new RegExp(`✓ deploy-lock\\s+${lockName(svc)}: deleted`));
+  assert.equal(fake.ssm.parameters.has(lockName(svc)), false);
+  const foreign = service({ name: uniqueName('lockclean') });
+  fake.ssm.put(lockName(foreign), other(Date.now() + 600_000), 'String');
+  await clean(aws, { svc: foreign }, { dryRun: false, yes: true, interactive: false, print: () => {} });
+  assert.equal(fake.ssm.parameters.has(lockName(foreign)), true, 'an untagged parameter at that name is not ours');
 });

@@ -65,3 +65,21 @@ test('zx prints nothing of its own, even with ZX_VERBOSE set; inherited stdio sh
   });
   assert.deepEqual([r.status, r.stdout, r.stderr], [0, 'live\n', '']);
 });
+
+test('on a terminal a long command shows its own output as it comes, and the output is still captured', async () => {
+  const shown: string[] = [];
+  const lines: string[] = [];
+  const r = await run('sh', ['-c', 'echo layer 1/2; sleep 0.2; echo layer 2/2 >&2'], { progress: { label: 'x', log: (l) => lines.push(l), tty: true, write: (c) => shown.push(c) } });
+  assert.equal(r.code, 0);
+  assert.deepEqual(shown.join('').trim().split('\n'), ['layer 1/2', 'layer 2/2']);
+  assert.match(r.output, /layer 1\/2\nlayer 2\/2/);
+  assert.deepEqual(lines, [], 'no heartbeat lines on a terminal');
+});
+
+test('off a terminal a long command gets a line every few seconds with the time so far and its latest output', async () => {
+  const lines: string[] = [];
+  await run('sh', ['-c', 'echo step one; sleep 0.35; echo step two; sleep 0.35'], { progress: { label: 'docker push', log: (l) => lines.push(l), tty: false, everyMs: 100 } });
+  assert.ok(lines.length >= 4, lines.join('\n'));
+  assert.match(lines[0] ?? '', /^ {4}docker push: 0s — step one$/);
+  assert.match(lines.at(-1) ?? '', /— step two$/);
+});
