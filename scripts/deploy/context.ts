@@ -46,6 +46,8 @@ export interface DeployState {
   loadBalancer?: { arn: string; dnsName: string; hostedZoneId: string };
   targetGroupArn?: string;
   certificateArn?: string;
+  /** after the rollout in load-balanced mode: `2 healthy` */
+  targets?: string;
   /** step "endpoint": what answered, and a check that did not pass */
   endpoint?: EndpointReport;
 }

@@ -27,7 +27,8 @@ export interface LiveListener {
 export interface DesiredListeners {
   loadBalancerArn: string;
   listeners: ListenerShape[];
-  tags: Record<string, string>;
+  /** what each listener is tagged with; not `tags`: the listeners are the load balancer's, whose plan is the ownership check */
+  listenerTags: Record<string, string>;
 }
 
 export interface ListenersPlan extends Plan<LiveListener[], DesiredListeners> {
@@ -75,7 +76,7 @@ export function desiredListeners(svc: ResolvedService, lb: LoadBalancerSettings,
         { port: 443, protocol: 'HTTPS', action: forward, certificate: inputs.certificateArn ?? '', sslPolicy: lb.sslPolicy },
       ]
     : [{ port: 80, protocol: 'HTTP', action: forward }];
-  return { loadBalancerArn: inputs.loadBalancerArn, listeners, tags: tagsFor(svc) };
+  return { loadBalancerArn: inputs.loadBalancerArn, listeners, listenerTags: tagsFor(svc) };
 }
 
 export function planListeners(name: string, live: LiveListener[], desired: DesiredListeners): ListenersPlan {
@@ -94,7 +95,7 @@ export function planListeners(name: string, live: LiveListener[], desired: Desir
     const diff = diffValues(have.shape, want, `listener ${want.port}`);
     if (diff.length) modify.push({ live: have, want });
     changes.push(...diff);
-    const tagDiff = tagChanges(have.tags, desired.tags).map((c) => ({ ...c, path: `listener ${want.port}.${c.path}` }));
+    const tagDiff = tagChanges(have.tags, desired.listenerTags).map((c) => ({ ...c, path: `listener ${want.port}.${c.path}` }));
     if (tagDiff.length) retag.push(have);
     changes.push(...tagDiff);
   }
@@ -131,10 +132,10 @@ export async function applyListeners(aws: Aws, plan: ListenersPlan): Promise<voi
   }
   for (const l of plan.create) {
     await aws.elbv2.send(
-      new CreateListenerCommand({ LoadBalancerArn: d.loadBalancerArn, Port: l.port, Protocol: l.protocol, DefaultActions: actions(l), ...tls(l), Tags: toKeyValue(d.tags) }),
+      new CreateListenerCommand({ LoadBalancerArn: d.loadBalancerArn, Port: l.port, Protocol: l.protocol, DefaultActions: actions(l), ...tls(l), Tags: toKeyValue(d.listenerTags) }),
     );
   }
-  for (const l of plan.retag) await addMissingElbTags(aws, l.arn, l.tags, d.tags);
+  for (const l of plan.retag) await addMissingElbTags(aws, l.arn, l.tags, d.listenerTags);
 }
 
 export async function deleteListener(aws: Aws, item: Found): Promise<Result> {

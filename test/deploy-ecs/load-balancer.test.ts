@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { httpGet } from '../../scripts/resources/http-get.ts';
 import { startFakeAws } from '../fake-aws/index.ts';
 import type { FakeAws } from '../fake-aws/index.ts';
-import { REPO, locationManifest, output, runDeploy, uniqueName, writeManifest } from './e2e.ts';
+import { REPO, locationManifest, output, resourceWrites, runDeploy, uniqueName, writeManifest } from './e2e.ts';
 
 // Load-balanced mode against the fake AWS: its ALB forwards on loopback to the tasks (the project's
 // container server run as processes), reached through L2F_CONNECT_TO as the deploy's own probe does.
@@ -17,8 +17,7 @@ after(async () => {
   await fake?.stop();
 });
 
-const isRead = (op: string) => /^(Describe|Get|List|BatchGet)/.test(op);
-const writesSince = (from: number) => fake.requests.slice(from).filter((r) => !isRead(r.operation));
+const writesSince = (from: number) => resourceWrites(fake, from);
 const ops = (from: number) => writesSince(from).map((r) => r.operation);
 const lbManifest = (name: string, extra: Record<string, unknown> = {}) => locationManifest(name, { count: 2, loadBalancer: {}, ...extra });
 function runStatus(manifest: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -107,6 +106,12 @@ test('from nothing with a load balancer: one stable URL answered by two tasks; t
   assert.match(second.stdout, /= unchanged: target group /);
   assert.match(second.stdout, /= unchanged: listeners /);
   assert.match(second.stdout, /AWS calls: \d+ \(0 writes\)/);
+
+  const markPlan = fake.requests.length;
+  const plan = await runDeploy(fake, manifest, { DRY_RUN: '1' });
+  assert.equal(plan.code, 0, output(plan));
+  assert.deepEqual(ops(markPlan), []);
+  assert.match(plan.stdout, /rollout lower bound: ≥ 65s/, 'make plan prints the lower bound');
 
   const mark3 = fake.requests.length;
   const scaled = await runDeploy(fake, writeManifest(lbManifest(name, { count: 3 })));

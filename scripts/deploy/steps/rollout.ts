@@ -1,3 +1,4 @@
+import { countTargets } from '../../resources/target-group.ts';
 import { waitForTargets } from '../../resources/target-wait.ts';
 import { waitForRollout } from '../../resources/wait.ts';
 import { need, type Step } from '../context.ts';
@@ -28,6 +29,7 @@ export const rollout: Step = {
       timeoutSeconds: Math.max(30, svc.deployment.timeout - r.seconds),
       log,
     });
-    log(`    target group: ${t.targets.length} healthy, none draining (${t.seconds.toFixed(1)}s after COMPLETED)`);
+    state.targets = countTargets(t.targets);
+    log(`    target group: ${state.targets}, none draining (${t.seconds.toFixed(1)}s after COMPLETED)`);
   },
 };
