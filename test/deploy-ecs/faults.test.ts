@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startFakeAws } from '../fake-aws/index.ts';
 import type { FakeAws } from '../fake-aws/index.ts';
-import { locationManifest, output, runDeploy, uniqueName, writeManifest } from './e2e.ts';
+import { locationManifest, output, resourceWrites, runDeploy, uniqueName, writeManifest } from './e2e.ts';
 
 let fake: FakeAws;
 before(async () => {
@@ -86,6 +86,28 @@ test('first use of ECS and eventual consistency right after each create are retr
   const ops = new Set(faults.map((f) => f.operation));
   const failed = fake.requests.slice(mark).filter((x) => x.error && ops.has(x.operation)).length;
   assert.equal(failed, 8, 'each injected error was met once, and retried');
+  assert.deepEqual(await holdings(name), ONE_OF_EACH(name));
+});
+
+test('against the fake made eventually consistent on demand (a new account, every create propagating for a while), the first deploy converges and the rerun writes nothing', async () => {
+  const name = uniqueName('propagating');
+  const manifest = writeManifest(locationManifest(name));
+  const knobs = { serviceLinkedRoleFailures: 2, clusterPropagationMs: 800, securityGroupPropagationMs: 800, logGroupPropagationMs: 800, rolePropagationMs: 800, policyPropagationMs: 800, iamPropagationMs: 800 };
+  const saved = Object.fromEntries(Object.keys(knobs).map((k) => [k, fake.knobs[k as keyof typeof knobs]]));
+  Object.assign(fake.knobs, knobs);
+  try {
+    const r = await runDeploy(fake, manifest, { L2F_RETRY_SCALE: '0.2' });
+    assert.equal(r.code, 0, output(r));
+    assert.match(r.stdout, /CreateCluster: ECS's service-linked role is new in this account/);
+    assert.match(r.stdout, /AuthorizeSecurityGroupIngress: the security group created a moment ago is not visible to EC2 yet/);
+    assert.match(r.stdout, /rollout COMPLETED/);
+  } finally {
+    Object.assign(fake.knobs, saved);
+  }
+  const mark = fake.requests.length;
+  const again = await runDeploy(fake, manifest);
+  assert.equal(again.code, 0, output(again));
+  assert.deepEqual(resourceWrites(fake, mark), []);
   assert.deepEqual(await holdings(name), ONE_OF_EACH(name));
 });
 

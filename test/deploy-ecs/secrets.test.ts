@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { after, before, test } from 'node:test';
 import { ACCOUNT } from '../fake-aws/common.ts';
-import { isReadOperation, startFakeAws } from '../fake-aws/index.ts';
+import { startFakeAws } from '../fake-aws/index.ts';
 import type { FakeAws } from '../fake-aws/index.ts';
-import { locationManifest, output, runDeploy, uniqueName, writeManifest } from './e2e.ts';
+import { isLockRequest, locationManifest, output, resourceWrites, runDeploy, uniqueName, writeManifest } from './e2e.ts';
 import type { RunResult } from './e2e.ts';
 import { digest } from './handlers/calls-aws.ts';
 
@@ -20,7 +20,7 @@ after(async () => {
 
 const HANDLER = 'test/deploy-ecs/handlers/calls-aws.handler';
 const S3_READ = 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess';
-const writesSince = (from: number) => fake.requests.slice(from).filter((r) => !isReadOperation(r.operation));
+const writesSince = (from: number) => resourceWrites(fake, from);
 const ops = (from: number) => writesSince(from).map((r) => r.operation);
 const callsSince = (from: number) => fake.requests.length - from;
 const noClean = { YES: '1', LAMBDA_MANIFEST: '/nonexistent/lambda.yml' };
@@ -106,6 +106,9 @@ test('a deploy with a task role and secrets: taskRoleArn and secrets in the task
   const plan = await runDeploy(fake, file, { DRY_RUN: '1' });
   assert.equal(plan.code, 0, output(plan));
 
+  // the tool never asks for a value: no Secrets Manager call, no SSM call but its own lock's
+  const asked = fake.requests.slice(mark).filter((r) => r.service === 'secretsmanager' || (r.service === 'ssm' && !isLockRequest(r)));
+  assert.deepEqual(asked.map((r) => r.operation), []);
   for (const r of [first, second, plan]) {
     for (const value of [s.apiKey, s.password]) assert.equal(`${r.stdout}${r.stderr}`.includes(value), false, `a secret value in the output:\n${output(r)}`);
   }

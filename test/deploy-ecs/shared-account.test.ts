@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { after, before, test } from 'node:test';
 import { CreateLogGroupCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateRoleCommand } from '@aws-sdk/client-iam';
 import { clean } from '../../scripts/clean/run.ts';
 import { createAws } from '../../scripts/lib/aws.ts';
 import type { Aws } from '../../scripts/lib/aws.ts';
+import { applyRepository, desiredRepository, findRepository, planRepository } from '../../scripts/resources/ecr.ts';
+import { deleteRole } from '../../scripts/resources/iam.ts';
 import { acquireLock, findLock, lockName } from '../../scripts/resources/lock.ts';
 import type { LockOptions } from '../../scripts/resources/lock.ts';
 import { ownershipProblem, tagsFor } from '../../scripts/resources/types.ts';
@@ -160,4 +163,28 @@ test('make clean removes a deploy lock it finds (one a crashed deploy left), and
   fake.ssm.put(lockName(foreign), other(Date.now() + 600_000), 'String');
   await clean(aws, { svc: foreign }, { dryRun: false, yes: true, interactive: false, print: () => {} });
   assert.equal(fake.ssm.parameters.has(lockName(foreign)), true, 'an untagged parameter at that name is not ours');
+});
+
+test('against the fake with registry-level scanning, the repository reads scanOnPush false and the plan leaves it alone', async () => {
+  const svc = service({ name: uniqueName('scan') });
+  await applyRepository(aws, planRepository(undefined, desiredRepository(svc)));
+  fake.knobs.registryScanning = 'enhanced';
+  try {
+    const live = await findRepository(aws, svc);
+    assert.equal(live?.scanOnPush, false);
+    assert.equal(live?.registryScanning, 'enhanced registry scanning (CONTINUOUS_SCAN)');
+    assert.equal(planRepository(live, desiredRepository(svc, live)).action, 'unchanged');
+  } finally {
+    fake.knobs.registryScanning = 'none';
+  }
+});
+
+test('against the fake, a role someone put in an instance profile is removed from it and deleted; the profile stays', async () => {
+  const name = `${uniqueName('prof')}-exec`;
+  await aws.iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }) }));
+  fake.iam.addInstanceProfile(`${name}-profile`, name);
+  const r = await deleteRole(aws, { kind: 'role', name, id: name, owned: true });
+  assert.equal(r.outcome, 'deleted', r.note);
+  assert.match(r.note, /1 instance profile\(s\)/);
+  assert.ok(fake.iam.instanceProfiles.has(`${name}-profile`));
 });
