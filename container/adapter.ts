@@ -227,31 +227,41 @@ export function invoke(handler: FunctionUrlHandler, req: AdapterRequest, opts: I
 }
 
 /** invoke() with the request id apart from the options, so a server can share one options object. */
-export async function invokeAs(handler: FunctionUrlHandler, req: AdapterRequest, requestId: string, opts: Omit<InvokeOptions, 'requestId'>): Promise<AdapterResponse> {
-  if (req.body.byteLength > PAYLOAD_LIMIT_BYTES) return payloadTooLarge();
+export function invokeAs(handler: FunctionUrlHandler, req: AdapterRequest, requestId: string, opts: Omit<InvokeOptions, 'requestId'>): Promise<AdapterResponse> {
+  if (req.body.byteLength > PAYLOAD_LIMIT_BYTES) return Promise.resolve(payloadTooLarge());
   const epoch = opts.now ? opts.now.getTime() : Date.now();
-  const deadline = opts.timeoutMs === undefined ? undefined : epoch + opts.timeoutMs;
-  let timer: NodeJS.Timeout | undefined;
+  const timeoutMs = opts.timeoutMs;
+  const deadline = timeoutMs === undefined ? undefined : epoch + timeoutMs;
+  const failed = (err: unknown): AdapterResponse => {
+    (opts.onError ?? logError)(err, requestId);
+    return badGateway();
+  };
+  let result: Promise<unknown>;
   try {
-    const event = buildEvent(req, requestId, epoch, opts);
     const context: FunctionUrlContext = {
       awsRequestId: requestId,
       // handlers written for Lambda call this unguarded; without a timeout there is no end in sight
       getRemainingTimeInMillis: () => (deadline === undefined ? Number.MAX_SAFE_INTEGER : Math.max(0, deadline - Date.now())),
     };
     if (opts.functionName) context.functionName = opts.functionName;
-    const result = handler(event, context);
-    if (deadline === undefined) return toResponse(await result);
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Task timed out after ${(opts.timeoutMs! / 1000).toFixed(2)} seconds`)), opts.timeoutMs);
-    });
-    return toResponse(await Promise.race([result, timedOut]));
+    result = Promise.resolve(handler(buildEvent(req, requestId, epoch, opts), context));
   } catch (err) {
-    (opts.onError ?? logError)(err, requestId);
-    return badGateway();
-  } finally {
-    clearTimeout(timer);
+    return Promise.resolve(failed(err));
   }
+  // one promise step per request, not an async function's
+  const answered = (value: unknown): AdapterResponse => {
+    try {
+      return toResponse(value);
+    } catch (err) {
+      return failed(err);
+    }
+  };
+  if (timeoutMs === undefined) return result.then(answered, failed);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`)), timeoutMs);
+  });
+  return Promise.race([result, timedOut]).then(answered, failed).finally(() => clearTimeout(timer));
 }
 
 /**

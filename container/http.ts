@@ -15,7 +15,7 @@ import type { FunctionUrlHandler } from '../lambda/types.ts';
 import { invokeAs, newRequestId, payloadTooLarge, PAYLOAD_LIMIT_BYTES } from './adapter.ts';
 import type { AdapterRequest, AdapterResponse, InvokeOptions } from './adapter.ts';
 import { readHandler } from './load-handler.ts';
-import { isoTime, writeLine } from './log.ts';
+import { flushLog, isoTime, writeLine } from './log.ts';
 
 export interface RequestLogLine {
   time: string;
@@ -202,9 +202,10 @@ export function requestLogText(l: RequestLogLine): string {
   return `{"time":${jsonString(l.time)},"level":"info","requestId":${jsonString(l.requestId)},"method":${jsonString(l.method)},"path":${jsonString(l.path)},"status":${l.status},"durationMs":${l.durationMs}}\n`;
 }
 
-/** Any other log line (startup, shutdown), in order with the request lines. */
+/** Any other log line (startup, shutdown): written at once, after the request lines queued before it. */
 export function writeLogLine(line: object): void {
   writeLine(`${JSON.stringify(line)}\n`);
+  flushLog();
 }
 
 /** Idle keep-alive longer than the load balancer's idle timeout (60 s by default), so the balancer, not us, closes idle connections. */

@@ -21,7 +21,6 @@ import express from 'express';
 import type { FunctionUrlHandler } from '../lambda/types.ts';
 import { closeGracefully, DEFAULT_KEEP_ALIVE_SECONDS, functionUrlListener, listen, tuneForLoadBalancer, writeLogLine } from './http.ts';
 import type { ListenerOptions, RunningServer, ShutdownState, TrustProxy } from './http.ts';
-import { flushLog } from './log.ts';
 import { DEFAULT_HANDLER, readHandler } from './load-handler.ts';
 
 export interface ServerOptions extends Omit<ListenerOptions, 'state'> {
@@ -125,7 +124,6 @@ async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     writeLogLine({ time: new Date().toISOString(), level: 'info', message: 'stopping', signal });
     void running.close().then(() => {
       writeLogLine({ time: new Date().toISOString(), level: 'info', message: 'stopped' });
-      flushLog();
       process.exit(0);
     });
   };

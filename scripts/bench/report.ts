@@ -130,7 +130,7 @@ export function renderReport(r: BenchReport): string {
   out.push('| step | per request |', '| --- | ---: |');
   out.push(`| event mapping + response mapping (\`toEvent\` + \`toResponse\`) | ${(r.micro.mappingNsPerOp / 1000).toFixed(2)} µs |`);
   out.push(`| \`invoke()\` around a handler that returns at once | ${(r.micro.invokeNsPerOp / 1000).toFixed(2)} µs |`);
-  out.push('');
+  out.push('', 'Where the rest of a request\'s time goes, before and after the per-request work was cut: [PROFILE.md](PROFILE.md).', '');
 
   measured(out, 'Container', r.container, (c) => {
     out.push('| figure | value |', '| --- | ---: |');

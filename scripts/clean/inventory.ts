@@ -3,6 +3,7 @@ import type { ResolvedService } from '../manifest/types.ts';
 import { emptyReferences, findEcs } from './find-ecs.ts';
 import { findLock } from '../resources/lock.ts';
 import { findLogGroups, findRepositories, findRoles, findSecurityGroups, findStack } from './find-other.ts';
+import { findLoadBalancerResources } from '../resources/lb-inventory.ts';
 import { byKind, type Found } from './types.ts';
 
 export interface Target {
@@ -47,6 +48,7 @@ export async function inventory(aws: Aws, target: Target): Promise<Inventory> {
     attempt('the execution role', () => findRoles(aws, svc, refs)),
     attempt('log groups', () => findLogGroups(aws, svc, refs)),
     attempt('ECR repositories', () => findRepositories(aws, svc, refs)),
+    attempt('load balancer, certificate, DNS records and autoscaling', () => findLoadBalancerResources(aws, svc)),
     stack ? attempt(`the Lambda stack`, async () => [await findStack(stack.aws, stack.name, stack.environment)].filter((s) => s !== undefined)) : [],
     attempt('the deploy lock', async () => [await findLock(aws, svc)].filter((s) => s !== undefined)),
   ]);

@@ -1,6 +1,6 @@
 import type { Found, Result } from './types.ts';
 
-const KIND_WIDTH = 16;
+const KIND_WIDTH = 20;
 
 export function foundLine(f: Found): string {
   const where = f.kind === 'service' && f.cluster ? ` (cluster ${f.cluster})` : '';

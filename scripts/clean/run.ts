@@ -5,7 +5,7 @@ import { deleteRepository } from '../resources/ecr.ts';
 import { deleteRole } from '../resources/iam.ts';
 import { deleteLock } from '../resources/lock.ts';
 import { deleteLogGroup } from '../resources/logs.ts';
-import { deleteSecurityGroup } from '../resources/security-group.ts';
+import { LOAD_BALANCER_DELETERS } from '../resources/lb-inventory.ts';
 import { deleteService } from '../resources/service.ts';
 import { deleteTaskDefinitions } from '../resources/task-definition.ts';
 import { seconds } from '../resources/wait.ts';
@@ -24,10 +24,10 @@ export interface CleanOptions {
 
 /** Each kind's delete (the resource modules'; the Lambda stack's is clean's own). */
 export const DELETERS: Record<Kind, (aws: Aws, item: Found) => Promise<Result>> = {
+  ...LOAD_BALANCER_DELETERS,
   service: deleteService,
   'task-definition': deleteTaskDefinitions,
   cluster: deleteCluster,
-  'security-group': deleteSecurityGroup,
   role: deleteRole,
   'log-group': deleteLogGroup,
   repository: deleteRepository,

@@ -1,6 +1,7 @@
 import type { Aws, CallerIdentity } from '../lib/aws.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import type { ImageResult } from '../resources/image.ts';
+import type { HostedZone } from '../resources/dns.ts';
 import type { EndpointReport } from '../resources/endpoint.ts';
 import type { HeldLock } from '../resources/lock.ts';
 import type { Network } from '../resources/network.ts';
@@ -38,6 +39,15 @@ export interface DeployState {
   /** the deploy lock, held from pre-flight to the end of the run */
   lock?: HeldLock;
   urls: string[];
+  /** load-balanced mode, from step "preflight": the load balancer's subnets and, with a domain to validate, its Route 53 zone */
+  lbSubnets?: string[];
+  hostedZone?: HostedZone;
+  albSecurityGroupId?: string;
+  loadBalancer?: { arn: string; dnsName: string; hostedZoneId: string };
+  targetGroupArn?: string;
+  certificateArn?: string;
+  /** after the rollout in load-balanced mode: `2 healthy` */
+  targets?: string;
   /** step "endpoint": what answered, and a check that did not pass */
   endpoint?: EndpointReport;
 }

@@ -53,7 +53,11 @@ export async function deploy(svc: ResolvedService, opts: DeployOptions): Promise
   try {
     for (const [i, step] of steps.entries()) {
       const n = i + 1;
-      if (step.runs && !step.runs(ctx)) continue;
+      if (step.runs && !step.runs(ctx)) {
+        // a stop asked for at a step that does not apply here (load-balanced steps in public-IP mode) stops at its place
+        if (opts.stopAfterStep === n || opts.stopAfterStep === step.id) throw new StopAfterStep(n, String(opts.stopAfterStep));
+        continue;
+      }
       ctx.log(`\n[${n}/${steps.length}] ${step.title}`);
       const t0 = performance.now();
       try {

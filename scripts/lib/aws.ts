@@ -7,6 +7,10 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ACMClient } from '@aws-sdk/client-acm';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -40,6 +44,10 @@ export interface Aws {
   cloudwatch: CloudWatchClient;
   cfn: CloudFormationClient;
   lambda: LambdaClient;
+  elbv2: ElasticLoadBalancingV2Client;
+  acm: ACMClient;
+  route53: Route53Client;
+  autoscaling: ApplicationAutoScalingClient;
   ssm: SSMClient;
   calls: AwsCall[];
 }
@@ -103,6 +111,10 @@ export function createAws(region: string = resolveRegion()): Aws {
     cloudwatch: new CloudWatchClient(config),
     cfn: new CloudFormationClient(config),
     lambda: new LambdaClient(config),
+    elbv2: new ElasticLoadBalancingV2Client(config),
+    acm: new ACMClient(config),
+    route53: new Route53Client(config),
+    autoscaling: new ApplicationAutoScalingClient(config),
     ssm: new SSMClient(config),
   };
   for (const [service, client] of Object.entries(clients)) {

@@ -5,6 +5,7 @@ import { cidrProblem } from './cidr.ts';
 import { formatDuration, seconds } from './duration.ts';
 import { fargateSizeProblem } from './fargate.ts';
 import { isFields } from './layers.ts';
+import { resolveLoadBalancer, resolveScaling } from './load-balancer.ts';
 import type { Layered } from './layers.ts';
 import { nameProblems, resourceNames } from './names.ts';
 import { manifestTags } from './tags.ts';
@@ -65,6 +66,13 @@ export function resolveService(m: Layered): ResolvedService {
   const taskRole = resolveTaskRole(m);
   const secrets = resolveSecrets(m, variables);
 
+  const count = get(['count'], d.count);
+  const loadBalancer = resolveLoadBalancer(m, name, healthcheck);
+  for (const k of ['TRUST_PROXY', 'KEEP_ALIVE_TIMEOUT_SECONDS']) {
+    if (k in variables) m.problem(['variables', k], `the deploy sets ${k} itself, in load-balanced mode only (from loadBalancer.idleTimeout for the keep-alive) — remove it`, 'key');
+  }
+  const scaling = resolveScaling(m, count, !!loadBalancer);
+
   return {
     file: m.source.abs,
     name,
@@ -73,7 +81,7 @@ export function resolveService(m: Layered): ResolvedService {
     platform: get(['platform'], d.platform),
     cpu,
     memory,
-    count: get(['count'], d.count),
+    count,
     variables,
     ...(taskRole ? { taskRole } : {}),
     ...secrets,
@@ -83,6 +91,8 @@ export function resolveService(m: Layered): ResolvedService {
     deployment: { rollback: get(['deployment', 'rollback'], d.rollback), timeout, keepImages: get(['deployment', 'keepImages'], d.keepImages) },
     tags: manifestTags(m),
     names,
+    ...(loadBalancer ? { loadBalancer } : {}),
+    ...(scaling ? { scaling } : {}),
   };
 }
 
@@ -164,7 +174,7 @@ function probe(path: unknown, command: unknown): Pick<HealthCheck, 'path' | 'com
 }
 
 /** Seconds of the duration at `path`, checked against the range AWS accepts for it. */
-function durationIn(m: Layered, path: string[], fallback: string, min: number, max: number): number {
+export function durationIn(m: Layered, path: string[], fallback: string, min: number, max: number): number {
   const text = (m.get(path) as string | undefined) ?? fallback;
   const s = seconds(text);
   if (s < min || s > max) m.problem(path, `must be from ${formatDuration(min)} to ${formatDuration(max)}, got ${text}`);

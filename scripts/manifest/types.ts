@@ -95,6 +95,49 @@ export interface ResolvedService {
   /** the manifest's tags (ownership tags are added by scripts/lib/tags.ts) */
   tags: Record<string, string>;
   names: ResourceNames;
+  /** load-balanced mode (absent: each task is reached on its own public IP) */
+  loadBalancer?: LoadBalancerSettings;
+  /** target-tracking autoscaling of the task count (absent: `count` tasks, always) */
+  scaling?: ScalingSettings;
+}
+
+/** Where a field was written, for problems found later in AWS (before any write) that still exit 2 with file:line:col. */
+export interface FieldAt {
+  file: string;
+  line?: number;
+  col?: number;
+  path: string;
+}
+
+export interface LoadBalancerSettings {
+  names: { loadBalancer: string; targetGroup: string; securityGroup: string };
+  /** public subnets for the load balancer (default: the tasks' subnets); at least two zones */
+  subnets?: string[];
+  /** seconds; the container's keep-alive is set 5 s longer */
+  idleTimeout: number;
+  healthCheck: { path: string; interval: number; timeout: number; healthyThreshold: number; unhealthyThreshold: number; matcher: string };
+  /** seconds a draining target keeps its in-flight requests */
+  deregistrationDelay: number;
+  /** seconds ECS ignores failing load balancer health checks of a new task */
+  gracePeriod: number;
+  /** HTTPS on 443 (and 80 → 301) for this name */
+  domain?: string;
+  /** an ACM certificate ARN; absent with a domain: requested from ACM and validated in the domain's Route 53 zone */
+  certificate?: string;
+  sslPolicy: string;
+  at: { domain?: FieldAt; certificate?: FieldAt; subnets?: FieldAt };
+}
+
+export interface ScalingSettings {
+  min: number;
+  max: number;
+  /** target average CPU utilization, percent */
+  cpu?: number;
+  /** target requests per task per minute (ALBRequestCountPerTarget) */
+  requestsPerTarget?: number;
+  /** seconds */
+  scaleInCooldown: number;
+  scaleOutCooldown: number;
 }
 
 export interface ResolvedLambda {

@@ -1,5 +1,6 @@
 import type { Aws } from '../lib/aws.ts';
 import type { ResolvedService } from '../manifest/types.ts';
+import { httpGet } from './http-get.ts';
 import { sleep } from './retry.ts';
 import { serviceTasks, taskAddresses } from './tasks.ts';
 import type { TaskAddress } from './tasks.ts';
@@ -26,12 +27,12 @@ export async function probe(url: string, timeoutMs: number, intervalMs = 1000): 
   let last: Omit<EndpointAnswer, 'taskId'> = { url, error: 'not called' };
   for (;;) {
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(Math.max(1000, Math.min(5000, deadline - Date.now()))) });
-      last = { url, status: res.status, body: (await res.text()).slice(0, 500) };
+      const res = await httpGet(url, Math.max(1000, Math.min(5000, deadline - Date.now())));
+      last = { url, status: res.status, body: res.body.slice(0, 500) };
       if (res.status < 500) return last;
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code;
-      last = { url, error: cause ?? (err instanceof Error ? err.name : String(err)) };
+      const code = (err as { code?: string }).code;
+      last = { url, error: code ?? (err instanceof Error ? err.name : String(err)) };
     }
     if (Date.now() + intervalMs > deadline) return last;
     await sleep(intervalMs);

@@ -14,7 +14,7 @@ export interface DeployTarget {
 /**
  * A parameter's ARN from its name, without asking SSM: `arn:<partition>:ssm:<region>:<account>:parameter/<name>`,
  * the name without its leading slash (Systems Manager User Guide, "Restricting access to
- * Parameter Store parameters using IAM policies"). The tool never calls SSM: it has no need to
+ * Parameter Store parameters using IAM policies"). No SSM call for it: the deploy has no need to
  * read a parameter, and reading one would bring its value into the tool's process.
  */
 export function parameterArn(path: string, t: DeployTarget): string {

@@ -51,11 +51,11 @@ export interface SecurityGroupPlan extends Plan<LiveSecurityGroup, DesiredSecuri
   revoke: IngressRule[];
 }
 
-export async function findSecurityGroup(aws: Aws, svc: ResolvedService, vpcId?: string): Promise<LiveSecurityGroup | undefined> {
-  const filters = [{ Name: 'group-name', Values: [svc.names.securityGroup] }];
+export async function findSecurityGroup(aws: Aws, svc: ResolvedService, vpcId?: string, name = svc.names.securityGroup): Promise<LiveSecurityGroup | undefined> {
+  const filters = [{ Name: 'group-name', Values: [name] }];
   if (vpcId) filters.push({ Name: 'vpc-id', Values: [vpcId] });
   const out = await aws.ec2.send(new DescribeSecurityGroupsCommand({ Filters: filters }));
-  const groups = (out.SecurityGroups ?? []).filter((g) => g.GroupName === svc.names.securityGroup && (!vpcId || g.VpcId === vpcId));
+  const groups = (out.SecurityGroups ?? []).filter((g) => g.GroupName === name && (!vpcId || g.VpcId === vpcId));
   // without a VPC to narrow by, prefer the one this service owns
   const group = groups.find((g) => isOwned(fromKeyValue(g.Tags), svc.name, svc.environment)) ?? groups[0];
   return group ? toLive(group) : undefined;
@@ -105,8 +105,18 @@ export function describeRule(r: IngressRule): string {
   return `${ports} from ${r.source.value}${note}`;
 }
 
-export function desiredSecurityGroup(svc: ResolvedService, vpcId: string): DesiredSecurityGroup {
+/** In load-balanced mode (`fromGroup`: the load balancer's group) the port is open to that group only. */
+export function desiredSecurityGroup(svc: ResolvedService, vpcId: string, fromGroup?: string): DesiredSecurityGroup {
   const port = svc.image.port;
+  if (fromGroup) {
+    return {
+      name: svc.names.securityGroup,
+      vpcId,
+      description: `${svc.name} (${svc.environment}): port ${port} from its load balancer — managed by lambda2fargate`,
+      ingress: [{ protocol: 'tcp', fromPort: port, toPort: port, source: { kind: 'group', value: fromGroup }, description: `${svc.name} port ${port} from its load balancer` }],
+      tags: tagsFor(svc),
+    };
+  }
   return {
     name: svc.names.securityGroup,
     vpcId,

@@ -29,6 +29,10 @@ export interface ServiceSettings {
   deploymentConfiguration: { deploymentCircuitBreaker: { enable: boolean; rollback: boolean }; maximumPercent: number; minimumHealthyPercent: number };
   propagateTags: string;
   enableECSManagedTags: boolean;
+  /** load-balanced mode: the target group the tasks register in; [] in public-IP mode (UpdateService removes them) */
+  loadBalancers: Array<{ targetGroupArn: string; containerName: string; containerPort: number }>;
+  /** set only in load-balanced mode (ECS ignores it without health checks) */
+  healthCheckGracePeriodSeconds?: number;
 }
 
 export interface DesiredService {
@@ -53,13 +57,35 @@ export async function findService(aws: Aws, svc: ResolvedService): Promise<LiveS
   return { arn: s.serviceArn, name: svc.names.service, cluster: svc.names.cluster, status: s.status ?? '', raw: s, tags: fromKeyValue(s.tags) };
 }
 
-export function desiredService(svc: ResolvedService, inputs: { taskDefinition: string; subnets: string[]; securityGroupId: string }): DesiredService {
+export const SCALED_TAG = 'lambda2fargate:scaling';
+/** …and that it runs behind a load balancer: until the switch back to public-IP mode has removed it, the tag stays */
+export const BALANCED_TAG = 'lambda2fargate:load-balancer';
+
+export interface ServiceInputs {
+  taskDefinition: string;
+  subnets: string[];
+  securityGroupId: string;
+  /** load-balanced mode */
+  targetGroupArn?: string;
+  /** scaling on: the live service's count (the scaler's choice), kept as it is */
+  liveDesiredCount?: number;
+}
+
+/** With scaling on, the count is the scaler's: a new service starts at `count` kept within min–max, an existing one keeps its own. */
+export function desiredCount(svc: ResolvedService, liveDesiredCount: number | undefined): number {
+  if (!svc.scaling) return svc.count;
+  if (liveDesiredCount !== undefined) return liveDesiredCount;
+  return Math.min(svc.scaling.max, Math.max(svc.scaling.min, svc.count));
+}
+
+export function desiredService(svc: ResolvedService, inputs: ServiceInputs): DesiredService {
+  const lb = svc.loadBalancer;
   return {
     cluster: svc.names.cluster,
     name: svc.names.service,
     settings: {
       taskDefinition: inputs.taskDefinition,
-      desiredCount: svc.count,
+      desiredCount: desiredCount(svc, inputs.liveDesiredCount),
       networkConfiguration: {
         subnets: [...inputs.subnets].sort(),
         securityGroups: [inputs.securityGroupId],
@@ -72,8 +98,11 @@ export function desiredService(svc: ResolvedService, inputs: { taskDefinition: s
       },
       propagateTags: 'SERVICE',
       enableECSManagedTags: true,
+      loadBalancers: lb && inputs.targetGroupArn ? [{ targetGroupArn: inputs.targetGroupArn, containerName: svc.names.container, containerPort: svc.image.port }] : [],
+      ...(lb ? { healthCheckGracePeriodSeconds: lb.gracePeriod } : {}),
     },
-    tags: tagsFor(svc),
+    // the service remembers that a scaler owns its count, so turning scaling off is noticed without an extra lookup per deploy
+    tags: { ...tagsFor(svc), ...(svc.scaling ? { [SCALED_TAG]: 'on' } : {}), ...(lb ? { [BALANCED_TAG]: lb.names.loadBalancer } : {}) },
   };
 }
 
@@ -95,7 +124,15 @@ export function liveSettings(s: Service): ServiceSettings {
     },
     propagateTags: s.propagateTags ?? 'NONE',
     enableECSManagedTags: !!s.enableECSManagedTags,
+    loadBalancers: (s.loadBalancers ?? []).map((l) => ({ targetGroupArn: l.targetGroupArn ?? '', containerName: l.containerName ?? '', containerPort: l.containerPort ?? 0 })),
+    ...(s.healthCheckGracePeriodSeconds !== undefined ? { healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds } : {}),
   };
+}
+
+/** The live settings as far as the desired ones speak: a grace period the manifest does not set is left alone. */
+function comparable(live: ServiceSettings, want: ServiceSettings): ServiceSettings {
+  const { healthCheckGracePeriodSeconds, ...rest } = live;
+  return want.healthCheckGracePeriodSeconds === undefined ? rest : { ...rest, healthCheckGracePeriodSeconds: healthCheckGracePeriodSeconds ?? 0 };
 }
 
 export function planService(live: LiveService | undefined, desired: DesiredService): ServicePlan {
@@ -104,7 +141,7 @@ export function planService(live: LiveService | undefined, desired: DesiredServi
       message(`ECS service ${desired.name}`, 'it is still draining after a deletion', 'wait a minute (until `make status` shows it gone) and run the deploy again'),
     );
   }
-  const changes = live ? [...diffValues(liveSettings(live.raw), desired.settings), ...tagChanges(live.tags, desired.tags)] : [];
+  const changes = live ? [...diffValues(comparable(liveSettings(live.raw), desired.settings), desired.settings), ...tagChanges(live.tags, desired.tags)] : [];
   return makePlan('ECS service', desired.name, live, desired, changes);
 }
 
@@ -124,6 +161,9 @@ export async function applyService(aws: Aws, plan: ServicePlan, log?: (line: str
       propagateTags: 'SERVICE',
       enableECSManagedTags: s.enableECSManagedTags,
       tags: toLowerKeyValue(d.tags),
+      // the target group's listener exists by now: ECS refuses a target group without a load balancer (terraform-provider-aws #32908)
+      ...(s.loadBalancers.length ? { loadBalancers: s.loadBalancers } : {}),
+      ...(s.healthCheckGracePeriodSeconds !== undefined ? { healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds } : {}),
     };
     const transients = [TRANSIENT.serviceLinkedRole, TRANSIENT.serviceRole, TRANSIENT.clusterNotFound, TRANSIENT.groupNotFoundInEcs];
     const out = await retryTransient('CreateService', transients, () => aws.ecs.send(new CreateServiceCommand(input)), log);
@@ -132,7 +172,7 @@ export async function applyService(aws: Aws, plan: ServicePlan, log?: (line: str
   const live = plan.live!;
   if (plan.action === 'unchanged') return live.raw;
   let result: Service | undefined = live.raw;
-  const update = updateInput(liveSettings(live.raw), s);
+  const update = updateInput(comparable(liveSettings(live.raw), s), s);
   if (Object.keys(update).length > 0) {
     const input: UpdateServiceCommandInput = { cluster: d.cluster, service: d.name, ...update };
     result = (await aws.ecs.send(new UpdateServiceCommand(input))).service;
@@ -152,6 +192,10 @@ export function updateInput(live: ServiceSettings, want: ServiceSettings): Parti
   if (differs('deploymentConfiguration')) out.deploymentConfiguration = want.deploymentConfiguration;
   if (differs('propagateTags')) out.propagateTags = want.propagateTags as UpdateServiceCommandInput['propagateTags'];
   if (differs('enableECSManagedTags')) out.enableECSManagedTags = want.enableECSManagedTags;
+  // UpdateService adds, changes and — with [] — removes load balancers of a rolling-update service
+  // (UpdateService loadBalancers; ecspresso #868 sends [] to remove them), starting a new deployment
+  if (differs('loadBalancers')) out.loadBalancers = want.loadBalancers;
+  if (want.healthCheckGracePeriodSeconds !== undefined && differs('healthCheckGracePeriodSeconds')) out.healthCheckGracePeriodSeconds = want.healthCheckGracePeriodSeconds;
   return out;
 }
 

@@ -75,6 +75,11 @@ export function containerEnvironment(svc: ResolvedService): Array<{ name: string
   const env: Record<string, string> = { ...svc.variables, HOST: '0.0.0.0', PORT: String(svc.image.port) };
   const healthPath = svc.healthcheck?.path?.split('?')[0];
   if (healthPath) env.HEALTH_PATH = healthPath;
+  if (svc.loadBalancer) {
+    // behind our ALB only: trust X-Forwarded-For/-Proto, and keep idle connections open longer than the ALB does (keep-alive 502s)
+    env.TRUST_PROXY = 'alb';
+    env.KEEP_ALIVE_TIMEOUT_SECONDS = String(svc.loadBalancer.idleTimeout + 5);
+  }
   return Object.keys(env)
     .sort()
     .map((name) => ({ name, value: env[name]! }));

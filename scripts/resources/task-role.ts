@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-iam';
 import type { Aws } from '../lib/aws.ts';
 import { ToolError, isAwsError, message } from '../lib/errors.ts';
-import { ENVIRONMENT_KEY, SERVICE_KEY, isOwned, toKeyValue } from '../lib/tags.ts';
+import { toKeyValue } from '../lib/tags.ts';
 import { inlinePolicy } from '../manifest/access.ts';
 import type { ResolvedService } from '../manifest/types.ts';
 import { findRole, parsePolicy } from './iam.ts';
@@ -27,6 +27,8 @@ export const TASK_POLICY = 'lambda2fargate-task';
 export interface LiveTaskRole {
   role: LiveRole;
   inlinePolicy: unknown | undefined;
+  /** the role's, where the deploy's ownership check looks */
+  tags: Record<string, string>;
 }
 
 export interface DesiredTaskRole {
@@ -63,7 +65,7 @@ const inlineTarget = (name: string): RolePolicyTarget => ({ role: name, policy: 
 export async function findTaskRole(aws: Aws, svc: ResolvedService): Promise<LiveTaskRole | undefined> {
   const role = await findRole(aws, svc, svc.names.taskRole);
   if (!role) return undefined;
-  return { role, inlinePolicy: await findRolePolicy(aws, inlineTarget(role.name)) };
+  return { role, inlinePolicy: await findRolePolicy(aws, inlineTarget(role.name)), tags: role.tags };
 }
 
 export function desiredTaskRole(svc: ResolvedService, t: DeployTarget): DesiredTaskRole {
@@ -80,16 +82,8 @@ export function desiredTaskRole(svc: ResolvedService, t: DeployTarget): DesiredT
 /** Trust, attached policies (as a set: extra ones are detached — the role is the tool's), the inline policy, tags. */
 export function planTaskRole(live: LiveTaskRole | undefined, desired: DesiredTaskRole): TaskRolePlan {
   const changes: FieldChange[] = [];
+  // a role of that name the tool did not tag is refused by the deploy's ownership check (ADOPT=1 takes it)
   if (live) {
-    if (!isOwned(live.role.tags, desired.tags[SERVICE_KEY] ?? '', desired.tags[ENVIRONMENT_KEY] ?? '')) {
-      throw new ToolError(
-        message(
-          `IAM role ${desired.name}`,
-          'it exists but does not carry the tool\'s tags, so it is not the tool\'s to change',
-          'name it as the existing role to use (taskRole.arn), or delete or rename that role',
-        ),
-      );
-    }
     if (!samePolicy(live.role.trustPolicy, desired.trustPolicy)) changes.push({ path: 'assumeRolePolicy', from: live.role.trustPolicy, to: desired.trustPolicy });
     for (const arn of desired.policyArns) if (!live.role.attachedPolicyArns.includes(arn)) changes.push({ path: `attachedPolicies.${policyName(arn)}`, to: arn });
     for (const arn of live.role.attachedPolicyArns) if (!desired.policyArns.includes(arn)) changes.push({ path: `attachedPolicies.${policyName(arn)}`, from: arn });

@@ -63,7 +63,25 @@ export function missingTags(live: Record<string, string>, desired: Record<string
 }
 
 /** What clean deletes, in the order it deletes them: what runs first, then what it ran on and with. */
-export const KINDS = ['service', 'task-definition', 'cluster', 'security-group', 'role', 'log-group', 'repository', 'stack', 'deploy-lock'] as const;
+export const KINDS = [
+  'scalable-target',
+  'service',
+  // what points at the load balancer goes before it: Route 53 checks an alias's target (and users stop resolving a dying name)
+  'dns-record',
+  'listener',
+  'load-balancer',
+  'target-group',
+  'task-definition',
+  'cluster',
+  'security-group-rule',
+  'security-group',
+  'certificate',
+  'role',
+  'log-group',
+  'repository',
+  'stack',
+  'deploy-lock',
+] as const;
 export type Kind = (typeof KINDS)[number];
 
 /** A resource found (by name, by tag, or through what the deployed service references): what a delete acts on. */

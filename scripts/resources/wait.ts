@@ -27,7 +27,7 @@ export interface WaitResult {
 }
 
 /** A positive number from the environment, so tests against the fake AWS need not wait real-world durations. */
-function envNumber(name: string, fallback: number): number {
+export function envNumber(name: string, fallback: number): number {
   const v = Number(process.env[name]);
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }

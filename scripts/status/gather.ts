@@ -4,6 +4,8 @@ import type { Aws } from '../lib/aws.ts';
 import { isAwsError } from '../lib/errors.ts';
 import type { ResolvedLambda, ResolvedService } from '../manifest/types.ts';
 import { findService } from '../resources/service.ts';
+import { loadBalancerStatus } from './load-balancer.ts';
+import type { LoadBalancerStatus } from './load-balancer.ts';
 import { serviceTasks, taskAddresses, taskId } from '../resources/tasks.ts';
 
 export interface DeploymentStatus {
@@ -43,6 +45,8 @@ export interface ServiceStatus {
   deployments: DeploymentStatus[];
   tasks: TaskStatus[];
   events: Array<{ at?: string; message: string }>;
+  /** load-balanced mode: the stable URL and the target health */
+  loadBalancer?: LoadBalancerStatus;
 }
 
 export interface LambdaStatus {
@@ -134,6 +138,7 @@ export async function serviceStatus(aws: Aws, svc: ResolvedService): Promise<Ser
       createdAt: iso(d.createdAt),
     })),
     tasks: await tasksOf(aws, svc),
+    ...(await loadBalancerStatus(aws, svc, s).then((lb) => (lb ? { loadBalancer: lb } : {}))),
     events: (s.events ?? []).slice(0, EVENTS).map((e) => ({ at: iso(e.createdAt), message: e.message ?? '' })),
   };
 }

@@ -25,6 +25,11 @@ export function renderStatus(r: StatusReport, names: { cluster: string; service:
         `  ${d.status.padEnd(8)} ${(d.rolloutState ?? '-').padEnd(11)} ${d.taskDefinition}  ${d.running}/${d.desired} running, ${d.pending} pending, ${d.failed} failed  since ${time(d.createdAt)}${reason}`,
       );
     }
+    if (s.loadBalancer) {
+      const lb = s.loadBalancer;
+      lines.push(`URL: ${lb.url} — load balancer ${lb.name} (${lb.state}), targets: ${lb.summary}`);
+      for (const t of lb.targets) lines.push(`  target ${`${t.id}:${t.port ?? ''}`.padEnd(21)} ${t.state}${t.reason ? ` (${t.reason})` : ''}`);
+    }
     lines.push(s.tasks.length ? 'tasks:' : 'tasks: none');
     for (const t of s.tasks) {
       const where = t.url ?? (t.lastStatus === 'STOPPED' ? `stopped: ${t.stoppedReason ?? 'no reason given'}` : 'no public IP yet');

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { clfTime, newRequestId, toResponse } from '../../container/adapter.ts';
-import { requestLogText } from '../../container/http.ts';
+import { requestLogText, writeLogLine } from '../../container/http.ts';
 import type { RequestLogLine } from '../../container/http.ts';
 import { flushLog, isoTime, writeLine } from '../../container/log.ts';
 
@@ -70,6 +70,9 @@ describe('the request log line', () => {
       assert.deepEqual(writes, ['one\ntwo\n', 'three\n']);
       await new Promise((r) => setImmediate(r));
       assert.equal(writes.length, 2, 'a flush leaves nothing for the next turn');
+      writeLine('four\n');
+      writeLogLine({ message: 'stopping' });
+      assert.deepEqual(writes.slice(2), ['four\n{"message":"stopping"}\n'], 'a lifecycle line goes out at once, after what was queued');
     } finally {
       process.stdout.write = original;
     }

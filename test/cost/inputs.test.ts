@@ -24,7 +24,7 @@ test("the shipped manifest is a public-IP service of count tasks, carrying the b
 
 test('a manifest with loadBalancer and scaling blocks is priced load-balanced from scaling.min, capped at scaling.max', async () => {
   const svc = (await loadServiceManifest(join(ROOT, 'manifests/service.yml'), 'prod', {})) as ResolvedService & Record<string, unknown>;
-  const s = serviceShape({ ...svc, loadBalancer: { listener: 'http' }, scaling: { min: 2, max: 6 } } as ResolvedService, { ...opts, rpsPerTask: 300 });
+  const s = serviceShape({ ...svc, loadBalancer: { listener: 'http' }, scaling: { min: 2, max: 6 } } as unknown as ResolvedService, { ...opts, rpsPerTask: 300 });
   assert.equal(s.value.mode, 'load-balanced');
   assert.equal(s.value.minTasks, 2);
   assert.equal(s.value.maxTasks, 6);

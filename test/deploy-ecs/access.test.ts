@@ -9,6 +9,7 @@ import { desiredTaskDefinition, planTaskDefinition } from '../../scripts/resourc
 import type { LiveTaskDefinition } from '../../scripts/resources/task-definition.ts';
 import { desiredTaskRole, planTaskRole, taskRoleTrust } from '../../scripts/resources/task-role.ts';
 import type { LiveTaskRole } from '../../scripts/resources/task-role.ts';
+import { ownershipProblem } from '../../scripts/resources/types.ts';
 import { service } from './fixtures.ts';
 
 const target = { partition: 'aws', region: 'us-east-1', account: '123456789012' };
@@ -77,6 +78,7 @@ describe('the task role', () => {
   const live = (over: Partial<LiveTaskRole['role']> = {}, inlinePolicy: unknown = desired.inlinePolicy): LiveTaskRole => ({
     role: { name: desired.name, arn: `arn:aws:iam::123456789012:role/${desired.name}`, trustPolicy: desired.trustPolicy, attachedPolicyArns: desired.policyArns, tags: desired.tags, ...over },
     inlinePolicy,
+    tags: desired.tags,
   });
 
   test('is trusted by ECS tasks of this account only', () => {
@@ -102,8 +104,11 @@ describe('the task role', () => {
     ]);
   });
 
-  test('a role of that name the tool did not tag is not changed: the deploy stops and says what to do', () => {
-    assert.throws(() => planTaskRole(live({ tags: {} }), desired), /IAM role web-test-task: it exists but does not carry the tool's tags.*taskRole\.arn/);
+  test('a role of that name the tool did not tag is refused by the deploy’s ownership check, unless ADOPT=1', () => {
+    const foreign = { ...live({ tags: {} }), tags: {} };
+    assert.match(ownershipProblem(planTaskRole(foreign, desired), owned, false)?.message ?? '', /^IAM task role web-test-task: it exists but was not created by lambda2fargate/);
+    assert.equal(ownershipProblem(planTaskRole(live(), desired), owned, false), undefined);
+    assert.equal(ownershipProblem(planTaskRole(foreign, desired), owned, true), undefined);
   });
 });
 

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { after, before, test } from 'node:test';
 import { ACCOUNT } from '../fake-aws/common.ts';
-import { isReadOperation, startFakeAws } from '../fake-aws/index.ts';
+import { startFakeAws } from '../fake-aws/index.ts';
 import type { FakeAws } from '../fake-aws/index.ts';
-import { locationManifest, output, runDeploy, uniqueName, writeManifest } from './e2e.ts';
+import { isLockRequest, locationManifest, output, resourceWrites, runDeploy, uniqueName, writeManifest } from './e2e.ts';
 import type { RunResult } from './e2e.ts';
 import { digest } from './handlers/calls-aws.ts';
 
@@ -20,7 +20,7 @@ after(async () => {
 
 const HANDLER = 'test/deploy-ecs/handlers/calls-aws.handler';
 const S3_READ = 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess';
-const writesSince = (from: number) => fake.requests.slice(from).filter((r) => !isReadOperation(r.operation));
+const writesSince = (from: number) => resourceWrites(fake, from);
 const ops = (from: number) => writesSince(from).map((r) => r.operation);
 const callsSince = (from: number) => fake.requests.length - from;
 const noClean = { YES: '1', LAMBDA_MANIFEST: '/nonexistent/lambda.yml' };
@@ -106,6 +106,9 @@ test('a deploy with a task role and secrets: taskRoleArn and secrets in the task
   const plan = await runDeploy(fake, file, { DRY_RUN: '1' });
   assert.equal(plan.code, 0, output(plan));
 
+  // the tool never asks for a value: no Secrets Manager call, no SSM call but its own lock's
+  const asked = fake.requests.slice(mark).filter((r) => r.service === 'secretsmanager' || (r.service === 'ssm' && !isLockRequest(r)));
+  assert.deepEqual(asked.map((r) => r.operation), []);
   for (const r of [first, second, plan]) {
     for (const value of [s.apiKey, s.password]) assert.equal(`${r.stdout}${r.stderr}`.includes(value), false, `a secret value in the output:\n${output(r)}`);
   }
@@ -118,6 +121,18 @@ test('a deploy with a task role and secrets: taskRoleArn and secrets in the task
   const deleted = writesSince(mark3).filter((w) => w.operation === 'DeleteRolePolicy').map((w) => `${w.params.RoleName}/${w.params.PolicyName}`).sort();
   assert.deepEqual(deleted, [`${name}-default-exec/lambda2fargate-secrets`, `${name}-default-task/lambda2fargate-task`]);
   for (const value of [s.apiKey, s.password]) assert.equal(`${clean.stdout}${clean.stderr}`.includes(value), false);
+});
+
+test('DRY_RUN on an empty account lists the task role and the secrets policy it would create, and writes nothing', async () => {
+  const name = uniqueName('secdry');
+  const s = secretService(name);
+  const mark = fake.requests.length;
+  const r = await runDeploy(fake, writeManifest(s.manifest), { DRY_RUN: '1' });
+  assert.equal(r.code, 0, output(r));
+  assert.deepEqual(ops(mark), []);
+  assert.match(r.stdout, new RegExp(`\\+ would create: IAM task role ${name}-default-task`));
+  assert.match(r.stdout, new RegExp(`\\+ would create: IAM execution role policy ${name}-default-exec/lambda2fargate-secrets`));
+  assert.match(r.stdout, /lets ECS read API_KEY, DB_PASSWORD at task start/);
 });
 
 test('a secret encrypted with a key the execution role may not use ends the rollout with exit 1 naming it and kms:Decrypt; naming the key converges', async () => {

@@ -57,6 +57,10 @@ export interface Eni {
   macAddress: string;
   attachmentId: string;
   tags: Tags;
+  /** the loopback address traffic to this interface's private address really goes to */
+  hostIp?: string;
+  /** who created it ('amazon-elb' for a load balancer's) */
+  requesterId?: string;
 }
 
 type Filter = { Name?: string; Value?: string[] };
@@ -138,7 +142,7 @@ export class Ec2 {
   }
 
   /** A task's ENI: a private address in the subnet and, when asked, a public one. */
-  createEni(subnetId: string, groupIds: string[], description: string, publicIp?: string): Eni {
+  createEni(subnetId: string, groupIds: string[], description: string, publicIp?: string, more: Partial<Pick<Eni, 'hostIp' | 'requesterId'>> = {}): Eni {
     const subnet = this.subnets.get(subnetId);
     if (!subnet) throw new AwsError('InvalidSubnetID.NotFound', `The subnet ID '${subnetId}' does not exist`);
     const n = subnet.nextHost++;
@@ -156,9 +160,15 @@ export class Ec2 {
       macAddress: `0e:${hex(5).match(/../g)?.join(':')}`,
       attachmentId: `eni-attach-${hex(8)}`,
       tags: {},
+      ...more,
     };
     this.enis.set(eni.networkInterfaceId, eni);
     return eni;
+  }
+
+  /** The interface that holds this private address (traffic to it goes to its `hostIp`). */
+  eniByPrivateIp(ip: string): Eni | undefined {
+    return [...this.enis.values()].find((e) => e.privateIpAddress === ip);
   }
 
   /** After a task stops its ENI is detached, then deleted a little later (`lingerMs`). */
@@ -276,7 +286,7 @@ export class Ec2 {
       availabilityZone: e.availabilityZone,
       description: e.description,
       ownerId: ACCOUNT,
-      requesterId: 'AROAFAKEECS000000000:ecs-tasks',
+      requesterId: e.requesterId ?? 'AROAFAKEECS000000000:ecs-tasks',
       requesterManaged: true,
       status: e.status,
       macAddress: e.macAddress,

@@ -66,6 +66,8 @@ export interface Service {
   launchType: string;
   platformVersion: string;
   healthCheckGracePeriodSeconds?: number;
+  /** target groups its tasks are registered in (ecs-lb.ts) */
+  loadBalancers?: Array<{ targetGroupArn: string; containerName: string; containerPort: number }>;
   enableECSManagedTags: boolean;
   propagateTags: string;
   steady: boolean;
@@ -150,7 +152,7 @@ export function serviceView(s: Service, tasks: Task[], withTags: boolean) {
     serviceArn: s.arn,
     serviceName: s.name,
     clusterArn: s.cluster.arn,
-    loadBalancers: [],
+    loadBalancers: s.loadBalancers ?? [],
     serviceRegistries: [],
     status: s.status,
     desiredCount: s.desiredCount,

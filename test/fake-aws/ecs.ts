@@ -306,7 +306,8 @@ export class Ecs {
           if (td.body.networkMode === 'awsvpc' && !p.networkConfiguration) throw invalid("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
           const network = td.body.networkMode === 'awsvpc' ? this.network(p.networkConfiguration) : (p.networkConfiguration ?? {});
           const desiredCount = Number(p.desiredCount ?? 0);
-          const createKey = JSON.stringify([td.arn, desiredCount, network, p.launchType ?? 'FARGATE']);
+          const loadBalancers = sched.loadBalancing?.check(p.loadBalancers, td) ?? [];
+          const createKey = JSON.stringify([td.arn, desiredCount, network, p.launchType ?? 'FARGATE', loadBalancers]);
           const existing = this.findService(c, name);
           if (existing && existing.status === 'ACTIVE') {
             if (existing.createKey === createKey) return { service: serviceView(existing, this.tasks, true) };
@@ -335,6 +336,7 @@ export class Ecs {
             launchType: String(p.launchType ?? 'FARGATE'),
             platformVersion: String(p.platformVersion ?? 'LATEST'),
             healthCheckGracePeriodSeconds: p.healthCheckGracePeriodSeconds,
+            loadBalancers,
             enableECSManagedTags: !!p.enableECSManagedTags,
             propagateTags: String(p.propagateTags ?? 'NONE'),
             steady: false,
@@ -351,6 +353,12 @@ export class Ecs {
           if (s.status !== 'ACTIVE') throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.');
           const td = p.taskDefinition !== undefined ? this.taskDefFor(p.taskDefinition) : undefined;
           const network = p.networkConfiguration !== undefined ? this.network(p.networkConfiguration) : undefined;
+          // changing loadBalancers starts a new deployment (ECS developer guide, "Updating load balancers")
+          const current = td ?? this.taskDefs().find((t) => t.arn === s.taskDefinition);
+          const recheck = p.loadBalancers !== undefined || (td !== undefined && !!s.loadBalancers?.length);
+          const loadBalancers = recheck && current && sched.loadBalancing ? sched.loadBalancing.check(p.loadBalancers ?? s.loadBalancers, current) : undefined;
+          const lbChanged = p.loadBalancers !== undefined && JSON.stringify(loadBalancers) !== JSON.stringify(s.loadBalancers ?? []);
+          if (loadBalancers !== undefined) s.loadBalancers = loadBalancers;
           if (p.deploymentConfiguration) s.deploymentConfiguration = { ...s.deploymentConfiguration, ...p.deploymentConfiguration };
           if (p.healthCheckGracePeriodSeconds !== undefined) s.healthCheckGracePeriodSeconds = p.healthCheckGracePeriodSeconds;
           const networkChanged = network !== undefined && JSON.stringify(network) !== JSON.stringify(s.networkConfiguration);
@@ -359,7 +367,7 @@ export class Ecs {
             s.desiredCount = Number(p.desiredCount);
             s.steady = false;
           }
-          if ((td && td.arn !== s.taskDefinition) || p.forceNewDeployment || networkChanged) {
+          if ((td && td.arn !== s.taskDefinition) || p.forceNewDeployment || networkChanged || lbChanged) {
             sched.newDeployment(s, td?.arn ?? s.taskDefinition);
           } else {
             const primary = s.deployments[0];

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Acm } from './acm.ts';
+import { ApplicationAutoScaling } from './autoscaling.ts';
 import { AwsError, hex } from './common.ts';
 import { CloudFormation } from './cloudformation.ts';
 import { CloudWatch } from './cloudwatch.ts';
@@ -7,14 +9,19 @@ import { Ec2 } from './ec2.ts';
 import { Ecr } from './ecr.ts';
 import { Credentials, CREDENTIALS_PATH, accessKeyOf } from './credentials.ts';
 import { Ecs } from './ecs.ts';
+import { EcsLoadBalancing } from './ecs-lb.ts';
+import { ALB_HOSTED_ZONE_ID, Elbv2 } from './elbv2.ts';
 import { Faults, type Fault } from './faults.ts';
 import { Iam } from './iam.ts';
+import { FakeCa } from './lb-tls.ts';
+import { LbTraffic } from './lb-traffic.ts';
 import { LAMBDA_CODE_PATH, Lambda } from './lambda.ts';
 import { DEFAULT_KNOBS, type Knobs } from './knobs.ts';
 import { Logs } from './logs.ts';
 import { Pricing } from './pricing.ts';
 import { Registry, type RegistryOptions } from './registry.ts';
 import { DockerRunner, ProcessRunner, type TaskCommand } from './runner.ts';
+import { Route53 } from './route53.ts';
 import { Scheduler } from './scheduler.ts';
 import { SecretsManager } from './secretsmanager.ts';
 import { Ssm } from './ssm.ts';
@@ -60,6 +67,13 @@ export interface Snapshot {
   services: string[];
   tasks: string[];
   stacks: string[];
+  loadBalancers: string[];
+  targetGroups: string[];
+  listeners: string[];
+  certificates: string[];
+  /** Route 53 records other than the zones' own SOA and NS */
+  dnsRecords: string[];
+  scalableTargets: string[];
   parameters: string[];
   secrets: string[];
 }
@@ -83,6 +97,13 @@ export class FakeAws {
   readonly ecr: Ecr;
   readonly ecs: Ecs;
   readonly scheduler: Scheduler;
+  readonly elbv2: Elbv2;
+  /** the load balancers' listener ports, health checks and draining (lb-traffic.ts) */
+  readonly lb: LbTraffic;
+  readonly route53: Route53;
+  readonly acm: Acm;
+  readonly autoscaling: ApplicationAutoScaling;
+  private readonly ca = new FakeCa();
   /** checks every request against AWS's rules (its models when `../shared/aws-models` exists, else the repo's table) */
   readonly validator = new Validator();
   /** every request the fake refused for breaking a rule */
@@ -102,6 +123,31 @@ export class FakeAws {
     const taskStart = new TaskStart({ iam: this.iam, ssm: this.ssm, secrets: this.secretsManager, credentials: this.credentials, endpoint: () => this.url });
     this.scheduler = new Scheduler({ ec2: this.ec2, ecr: this.ecr, iam: this.iam, logs: this.logs, knobs: this.knobs, runner, taskStart });
     this.ecs = new Ecs(this.scheduler, this.ec2, () => this.knobs);
+    this.elbv2 = new Elbv2(this.ec2, this.knobs);
+    this.lb = new LbTraffic(this.elbv2, this.ec2, this.knobs, this.ca);
+    const lbs = new EcsLoadBalancing(this.elbv2, this.knobs);
+    this.scheduler.loadBalancing = lbs;
+    this.elbv2.usedByServices = (arn) => lbs.servicesUsing(this.ecs.services, arn);
+    this.route53 = new Route53(this.knobs);
+    this.acm = new Acm(this.route53, this.knobs);
+    this.wireLoadBalancing();
+    this.autoscaling = new ApplicationAutoScaling({
+      desiredCount: (id) => this.scaledService(id)?.desiredCount,
+      setDesiredCount: (id, n) => {
+        const s = this.scaledService(id);
+        if (!s) return;
+        s.desiredCount = n;
+        s.steady = false;
+        const primary = s.deployments[0];
+        if (primary) primary.desiredCount = n;
+      },
+      resourceLabelExists: (label) => {
+        const m = /^app\/([^/]+)\/([0-9a-f]+)\/targetgroup\/([^/]+)\/([0-9a-f]+)$/.exec(label);
+        const lb = m && [...this.elbv2.loadBalancers.values()].find((x) => x.name === m[1] && x.id === m[2]);
+        const tg = m && [...this.elbv2.targetGroups.values()].find((x) => x.name === m[3] && x.id === m[4]);
+        return !!lb && !!tg && this.elbv2.loadBalancersOf(tg).includes(lb);
+      },
+    });
     this.services = {
       sts: stsService(this.credentials),
       iam: this.iam.service(),
@@ -110,6 +156,10 @@ export class FakeAws {
       ecr: this.ecr.service(),
       ec2: this.ec2.service(),
       ecs: this.ecs.service(),
+      elasticloadbalancing: this.elbv2.service(),
+      acm: this.acm.service(),
+      route53: this.route53.service(),
+      'application-autoscaling': this.autoscaling.service(),
       monitoring: this.cloudwatch.service(),
       pricing: this.pricing.service(),
       ssm: this.ssm.service(),
@@ -119,12 +169,28 @@ export class FakeAws {
     announce(this.validator.source, Object.keys(this.services));
   }
 
+  /** ELBv2, ACM and Route 53 know of each other as on AWS: certificates in use, alias targets, DNS names. */
+  private wireLoadBalancing(): void {
+    this.elbv2.certificate = (arn) => this.acm.info(arn);
+    this.acm.inUseBy = (arn) => this.elbv2.usingCertificate(arn);
+    const bare = (dns: string) => dns.toLowerCase().replace(/\.$/, '').replace(/^dualstack\./, '');
+    this.route53.aliasTargetExists = (zoneId, dns) => zoneId !== ALB_HOSTED_ZONE_ID || [...this.elbv2.loadBalancers.values()].some((lb) => lb.dnsName === bare(dns));
+    this.lb.resolveAlias = (host) => this.route53.resolve(host, 'A')[0]?.AliasTarget?.DNSName ?? this.route53.resolve(host, 'CNAME')[0]?.ResourceRecords?.[0];
+  }
+
+  /** The ACTIVE ECS service behind an Application Auto Scaling resource ID `service/<cluster>/<name>`. */
+  private scaledService(resourceId: string) {
+    const [, cluster, name] = resourceId.split('/');
+    return this.ecs.services.find((s) => s.cluster.name === cluster && s.name === name && s.status === 'ACTIVE');
+  }
+
   async listen(port = 0): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, '127.0.0.1', () => resolve());
     });
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await this.lb.start();
   }
 
   /** The environment a child process needs to talk to this fake (and nothing else). */
@@ -136,6 +202,9 @@ export class FakeAws {
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_EC2_METADATA_DISABLED: 'true',
+      // how a client reaches the fake load balancers: see the note at the top of elbv2.ts
+      L2F_CONNECT_TO: `:80:127.0.0.1:${this.lb.frontPorts.http},:443:127.0.0.1:${this.lb.frontPorts.https}`,
+      NODE_EXTRA_CA_CERTS: this.ca.caFile,
     };
   }
 
@@ -193,6 +262,12 @@ export class FakeAws {
       services: this.ecs.services.filter((s) => s.status !== 'INACTIVE').map((s) => `${s.cluster.name}/${s.name}`),
       tasks: this.ecs.tasks.filter((t) => t.lastStatus !== 'STOPPED').map((t) => t.arn),
       stacks: [...this.cfn.stacks.keys()],
+      loadBalancers: [...this.elbv2.loadBalancers.values()].map((lb) => lb.name),
+      targetGroups: [...this.elbv2.targetGroups.values()].map((tg) => tg.name),
+      listeners: [...this.elbv2.listeners.values()].map((l) => `${l.arn.split('/')[2]}:${l.port}`),
+      certificates: [...this.acm.certificates.values()].map((c) => `${c.domainName} ${c.arn}`),
+      dnsRecords: this.route53.written(),
+      scalableTargets: [...this.autoscaling.targets.values()].map((t) => `${t.namespace}:${t.resourceId}`),
       parameters: [...this.ssm.parameters.keys()],
       secrets: [...this.secretsManager.secrets.values()].map((s) => s.ARN),
     };
@@ -204,6 +279,8 @@ export class FakeAws {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await this.scheduler.shutdown();
+      await this.lb.stop();
+      this.ca.cleanup();
       await this.ecr.cleanupRegistry();
       this.server.closeAllConnections();
       await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -308,6 +385,14 @@ export class FakeAws {
       if (req.method === 'POST' && path === '/_fake/reset-requests') {
         this.resetRequests();
         return send(200, { ok: true });
+      }
+      if (req.method === 'POST' && path === '/_fake/route53/zones') {
+        const { name } = JSON.parse(body) as { name: string };
+        return send(200, { id: this.route53.createZone(name).id });
+      }
+      if (req.method === 'POST' && path === '/_fake/autoscaling/scale') {
+        const { resourceId, count } = JSON.parse(body) as { resourceId: string; count: number };
+        return send(200, { desiredCount: this.autoscaling.scaleTo(resourceId, count) });
       }
       return send(404, { message: `no control endpoint ${req.method} ${path}` });
     } catch (err) {

@@ -46,6 +46,22 @@ export interface Knobs {
   healthTimeoutMs: number;
   /** failed tasks before the deployment circuit breaker trips (AWS: max(3, desired/2)) */
   circuitBreakerThreshold: number;
+  /** ELBv2: a new load balancer stays `provisioning` this long, then turns `active` */
+  lbProvisioningMs: number;
+  /** ELBv2: the length of one AWS second in health-check intervals/timeouts and deregistration delays */
+  lbSecondMs: number;
+  /** ELBv2: a health-check probe waits at least this long (a busy machine must not make targets flap) */
+  lbHealthTimeoutFloorMs: number;
+  /** ELBv2: a new target reports `initial` / Elb.RegistrationInProgress this long before health checks start */
+  lbRegistrationMs: number;
+  /** ELBv2: a deleted load balancer's ENIs linger this long (DeleteSecurityGroup answers DependencyViolation) */
+  lbEniLingerMs: number;
+  /** ACM: a requested certificate's DNS validation record (ResourceRecord) appears after this long */
+  acmValidationRecordMs: number;
+  /** ACM: a certificate turns ISSUED this long after its validation CNAME is in its Route 53 zone */
+  acmIssueMs: number;
+  /** Route 53: a change stays PENDING this long, then INSYNC */
+  route53SyncMs: number;
 }
 
 export const DEFAULT_KNOBS: Knobs = {
@@ -69,6 +85,14 @@ export const DEFAULT_KNOBS: Knobs = {
   healthIntervalMs: 100,
   healthTimeoutMs: 20_000,
   circuitBreakerThreshold: 3,
+  lbProvisioningMs: 300,
+  lbSecondMs: 10,
+  lbHealthTimeoutFloorMs: 2000,
+  lbRegistrationMs: 50,
+  lbEniLingerMs: 1000,
+  acmValidationRecordMs: 100,
+  acmIssueMs: 200,
+  route53SyncMs: 100,
 };
 
 /** Eventual consistency: whether something made at `createdAt` is still invisible to a `windowMs` window. */

@@ -1,6 +1,7 @@
 import { ACCOUNT, AwsError, hex, sleep, uuid } from './common.ts';
 import type { Ec2 } from './ec2.ts';
 import type { Ecr } from './ecr.ts';
+import type { EcsLoadBalancing } from './ecs-lb.ts';
 import { ecsArn, type Cluster, type Deployment, type Service, type Task, type TaskDef } from './ecs-model.ts';
 import type { Iam } from './iam.ts';
 import { stillPropagating, type Knobs } from './knobs.ts';
@@ -51,6 +52,8 @@ export class Scheduler {
   private placed = 0;
   private readonly timer: NodeJS.Timeout;
   private stopped = false;
+  /** set by the fake: registers tasks of services with loadBalancers in their target groups */
+  loadBalancing: EcsLoadBalancing | undefined;
 
   constructor(private readonly deps: SchedulerDeps) {
     this.timer = setInterval(() => this.tick(), 50);
@@ -162,6 +165,10 @@ export class Scheduler {
         this.event(s, `has stopped ${extra.length} running tasks: ${extra.map((t) => `(task ${t.id})`).join(' ')}.`);
       }
     }
+    for (const { task, reason } of this.loadBalancing?.tick(s, this.tasks) ?? []) {
+      this.countFailure(task);
+      void this.stopTask(task, reason, 'ServiceSchedulerInitiated');
+    }
     const primary = s.deployments[0];
     if (!primary) return;
     const tasks = this.live(s, primary.id);
@@ -188,8 +195,9 @@ export class Scheduler {
   private isReady(t: Task): boolean {
     const c = (t.taskDef.body.containerDefinitions as Params[])[0];
     const port = c?.portMappings?.[0]?.containerPort;
-    if (port === undefined && !c?.healthCheck) return true;
-    return t.healthStatus === 'HEALTHY';
+    const behindLb = this.loadBalancing?.ready(t) ?? true;
+    if (port === undefined && !c?.healthCheck) return behindLb;
+    return t.healthStatus === 'HEALTHY' && behindLb;
   }
 
   private launch(s: Service, d: Deployment): Task {
@@ -215,7 +223,7 @@ export class Scheduler {
     const attachmentId = uuid();
     const ip = this.addresses.take();
     const publicIp = vpc.assignPublicIp === 'ENABLED' ? ip : undefined;
-    const eni = this.deps.ec2.createEni(subnetId, (vpc.securityGroups as string[] | undefined) ?? [], ecsArn('attachment', attachmentId), publicIp);
+    const eni = this.deps.ec2.createEni(subnetId, (vpc.securityGroups as string[] | undefined) ?? [], ecsArn('attachment', attachmentId), publicIp, { hostIp: ip });
     const task: Task = {
       arn: ecsArn('task', `${cluster.name}/${id}`),
       id,
@@ -351,12 +359,14 @@ export class Scheduler {
     task.stoppedReason ??= reason;
     task.stopCode ??= stopCode;
     task.stoppingAt = new Date();
+    await this.loadBalancing?.beforeStop(task);
     if (task.container) await task.container.stop();
   }
 
   /** The task is over: record why, release its ENI, and let its deployment count the failure. */
   private finish(task: Task, how: { exitCode?: number; reason?: string; stopCode?: string }): void {
     if (task.lastStatus === 'STOPPED' || task.lastStatus === 'DEPROVISIONING') return;
+    this.loadBalancing?.deregister(task);
     const failedBeforeReady = task.desiredStatus === 'RUNNING' && task.healthStatus !== 'HEALTHY';
     if (how.reason && task.desiredStatus === 'RUNNING') task.stoppedReason = how.reason;
     if (how.stopCode && task.desiredStatus === 'RUNNING') task.stopCode = how.stopCode;

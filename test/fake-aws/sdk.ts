@@ -1,9 +1,13 @@
+import { ACMClient } from '@aws-sdk/client-acm';
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { FakeAws } from './index.ts';
 
@@ -24,6 +28,10 @@ export function sdkClients(fake: FakeAws) {
     ec2: new EC2Client(config),
     logs: new CloudWatchLogsClient(config),
     cfn: new CloudFormationClient(config),
+    elbv2: new ElasticLoadBalancingV2Client(config),
+    scaling: new ApplicationAutoScalingClient(config),
+    acm: new ACMClient(config),
+    route53: new Route53Client(config),
   };
 }
 

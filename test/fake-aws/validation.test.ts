@@ -194,6 +194,12 @@ describe("AWS's Java patterns in JavaScript", () => {
     assert.equal(matches('(?i)abc', 'ABC'), true);
   });
 
+  test('a quantifier after a POSIX class is a quantifier, not a possessive mark (Application Auto Scaling PolicyName: \\p{Print}+)', () => {
+    assert.equal(matches('\\p{Print}+', 'cpu'), true);
+    assert.equal(matches('\\p{Print}+', ''), false);
+    assert.equal(matches('a{2}+', 'aa'), true, 'a{2}+ is possessive: the same whole-value match');
+  });
+
   test('what cannot be translated is reported, not guessed', () => {
     const c = compileJavaPattern('[a-z&&[^b]]+');
     assert.ok('error' in c);

@@ -89,7 +89,7 @@ const cases: Case[] = [
     '7:9: memory: 3072 MiB is too much for cpu 256 — with cpu 256 Fargate takes memory 512, 1024 or 2048; 3072 MiB runs with cpu 512 or 1024',
     '9:18: network.allowedCidrs[0]: "0.0.0.0/33" has a prefix length over 32 — n in a.b.c.d/n is 0–32',
     '11:14: logging.retention: must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653; got the number 10',
-    '14:5: environments.prod.memroy: unknown field — did you mean "memory"? (allowed here: name, image, platform, cpu, memory, count, variables, taskRole, secrets, secretsKmsKey, healthcheck, logging, network, deployment, tags)',
+    '14:5: environments.prod.memroy: unknown field — did you mean "memory"? (allowed here: name, image, platform, cpu, memory, count, variables, taskRole, secrets, secretsKmsKey, healthcheck, logging, network, deployment, tags, loadBalancer, scaling)',
   ] },
   { name: 'memory-in-environment', problems: [
     '9:10: environments.prod.cpu: 1024 MiB is too little for cpu 2048 — with cpu 2048 Fargate takes memory 4096 to 16384 in steps of 1024; 1024 MiB runs with cpu 256 or 512',
@@ -164,16 +164,16 @@ const cases: Case[] = [
     '4:1: environments: unknown environment "staging" (from ENV) — this file defines test, prod',
   ] },
   { name: 'unknown-key-in-environment', problems: [
-    '6:5: environments.prod.cpus: unknown field — did you mean "cpu"? (allowed here: name, image, platform, cpu, memory, count, variables, taskRole, secrets, secretsKmsKey, healthcheck, logging, network, deployment, tags)',
+    '6:5: environments.prod.cpus: unknown field — did you mean "cpu"? (allowed here: name, image, platform, cpu, memory, count, variables, taskRole, secrets, secretsKmsKey, healthcheck, logging, network, deployment, tags, loadBalancer, scaling)',
   ] },
   { name: 'unknown-key-misplaced', problems: [
-    '4:1: retention: unknown field — did you mean "logging.retention"? (allowed here: name, image, platform, cpu, memory, count, variables, taskRole, secrets, secretsKmsKey, healthcheck, logging, network, deployment, tags, defaultEnvironment, environments)',
+    '4:1: retention: unknown field — did you mean "logging.retention"? (allowed here: name, image, platform, cpu, memory, count, variables, taskRole, secrets, secretsKmsKey, healthcheck, logging, network, deployment, tags, loadBalancer, scaling, defaultEnvironment, environments)',
   ] },
   { name: 'unknown-key-nested', problems: [
     '4:3: image.prot: unknown field — did you mean "port"? (allowed here: build, location, port)',
   ] },
   { name: 'unknown-key-typo', problems: [
-    '4:1: memroy: unknown field — did you mean "memory"? (allowed here: name, image, platform, cpu, memory, count, variables, taskRole, secrets, secretsKmsKey, healthcheck, logging, network, deployment, tags, defaultEnvironment, environments)',
+    '4:1: memroy: unknown field — did you mean "memory"? (allowed here: name, image, platform, cpu, memory, count, variables, taskRole, secrets, secretsKmsKey, healthcheck, logging, network, deployment, tags, loadBalancer, scaling, defaultEnvironment, environments)',
   ] },
   { name: 'unset-variable-in-environment', env: 'prod', problems: [
     '8:16: environments.prod.variables.API_KEY: ${L2F_TEST_UNSET_KEY} reads the environment variable L2F_TEST_UNSET_KEY, which is not set — export L2F_TEST_UNSET_KEY=… (or write ${L2F_TEST_UNSET_KEY:-fallback})',

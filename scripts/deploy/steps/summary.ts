@@ -14,7 +14,7 @@ export const summary: Step = {
     if (dryRun) log('    DRY RUN: nothing was changed. Run `make deploy-ecs` to apply.');
     else if (writes.length === 0) log('    No changes: everything was already as the manifest says — nothing was written.');
     else log(`    writes: ${summarizeWrites(writes.map((w) => w.operation))}`);
-    for (const url of state.urls) log(`    URL: ${url}`);
+    for (const url of state.urls) log(`    URL: ${url}${state.targets ? ` — targets: ${state.targets}` : ''}`);
     if (state.endpoint?.unchecked) log(`    endpoint: not checked — ${state.endpoint.unchecked}`);
     const failure = state.endpoint?.failure;
     if (failure) {

@@ -1,4 +1,5 @@
 import { partitionOf } from '../../resources/iam.ts';
+import { TRANSIENT, retryTransient } from '../../resources/retry.ts';
 import { applyRolePolicy, findRolePolicy, planRolePolicy } from '../../resources/role-policy.ts';
 import { SECRETS_POLICY, containerSecrets, secretsPolicy, type DeployTarget } from '../../resources/secrets.ts';
 import { applyTaskRole, checkExistingRole, desiredTaskRole, findTaskRole, planTaskRole } from '../../resources/task-role.ts';
@@ -44,13 +45,14 @@ async function convergeTaskRole({ svc, aws, dryRun, log, show, rows, state }: De
   state.taskRoleArn = dryRun ? (plan.live?.role.arn ?? arn) : await applyTaskRole(aws, plan, log);
 }
 
-async function convergeSecretsAccess({ svc, aws, dryRun, show, state }: DeployContext, target: DeployTarget): Promise<void> {
+async function convergeSecretsAccess({ svc, aws, dryRun, log, show, state }: DeployContext, target: DeployTarget): Promise<void> {
   if (!svc.secrets) return;
   state.containerSecrets = containerSecrets(svc, target);
   const where = { role: svc.names.executionRole, policy: SECRETS_POLICY };
   // a dry run on a fresh account has no role to read the policy of: IAM answers NoSuchEntity
   const plan = planRolePolicy('IAM execution role policy', where, await findRolePolicy(aws, where), secretsPolicy(svc, target));
   show(plan, [`lets ECS read ${state.containerSecrets.map((s) => s.name).join(', ')} at task start (values are never read by the tool)`]);
-  if (!dryRun) await applyRolePolicy(aws, plan);
+  // the execution role may be seconds old (step 4): IAM can answer NoSuchEntity for a while
+  if (!dryRun) await retryTransient('PutRolePolicy', [TRANSIENT.roleNotFound], () => applyRolePolicy(aws, plan), log);
   state.secretsAccessChanged = plan.action !== 'unchanged';
 }

@@ -68,7 +68,7 @@ function translate(java: string): { source: string; flags: string } {
       inClass++;
     } else if (c === ']' && inClass) inClass--;
     else if (c === '&' && src[i + 1] === '&' && inClass) throw new Error('a class intersection (&&)');
-    else if ((c === '+' || c === '?') && !inClass && /[*+?}]/.test(src[i - 1] ?? '') && src[i - 2] !== '\\') {
+    else if ((c === '+' || c === '?') && !inClass && (/[*+?]/.test(src[i - 1] ?? '') || /\{\d+(,\d*)?\}$/.test(src.slice(0, i))) && src[i - 2] !== '\\') {
       // possessive (`*+`) quantifier: same match for a whole-value test; lazy `*?` is kept.
       if (c === '+') continue;
     }
