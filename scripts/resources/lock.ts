@@ -154,6 +154,11 @@ export async function acquireLock(aws: Aws, svc: ResolvedService, opts: LockOpti
       if (winner?.value) await aws.ssm.send(new PutParameterCommand({ Name: name, Type: 'String', Value: JSON.stringify(winner.value), Overwrite: true }));
       continue;
     }
+    const text = describeHolder(holder);
+    if (text !== lastHolder) {
+      opts.log(`    waiting for the deploy lock: another deploy holds it, ${text} — up to ${Math.max(0, Math.ceil((deadline - now()) / 1000))}s more`);
+      lastHolder = text;
+    }
     if (now() >= deadline) {
       throw new ToolError(
         message(
@@ -162,11 +167,6 @@ export async function acquireLock(aws: Aws, svc: ResolvedService, opts: LockOpti
           `wait for it to finish and deploy again (L2F_LOCK_WAIT_MS waits longer); if it crashed, its lock expires at ${holder.expires}, or \`make clean\` removes it`,
         ),
       );
-    }
-    const text = describeHolder(holder);
-    if (text !== lastHolder) {
-      opts.log(`    waiting for the deploy lock: another deploy holds it, ${text} — up to ${Math.ceil((deadline - now()) / 1000)}s more`);
-      lastHolder = text;
     }
     await sleep(Math.min(opts.pollMs, Math.max(0, deadline - now())));
   }
