@@ -112,7 +112,7 @@ export function desiredSecurityGroup(svc: ResolvedService, vpcId: string, fromGr
     return {
       name: svc.names.securityGroup,
       vpcId,
-      description: `${svc.name} (${svc.environment}): port ${port} from its load balancer — managed by lambda2fargate`,
+      description: `${svc.name} (${svc.environment}): port ${port} from its load balancer - managed by lambda2fargate`,
       ingress: [{ protocol: 'tcp', fromPort: port, toPort: port, source: { kind: 'group', value: fromGroup }, description: `${svc.name} port ${port} from its load balancer` }],
       tags: tagsFor(svc),
     };

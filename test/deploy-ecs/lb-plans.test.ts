@@ -49,6 +49,7 @@ describe('security groups in load-balanced mode', () => {
   test('the service admits its port only from the load balancer’s group, no CIDR', () => {
     const g = desiredSecurityGroup(balanced(), 'vpc-1', 'sg-alb');
     assert.deepEqual(g.ingress.map((r) => [r.fromPort, r.source]), [[3000, { kind: 'group', value: 'sg-alb' }]]);
+    assert.match(g.description, /^[\w .\-:/()#,@[\]+=&;{}!$*]+$/, 'EC2 GroupDescription characters only');
   });
 });
 
