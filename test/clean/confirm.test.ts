@@ -66,7 +66,7 @@ test('every revision of the task definition family is deregistered and deleted',
   const mark = fake.requests.length;
   const r = await runScript('clean', cleanEnv(fake, second));
   assert.equal(r.code, 0, show(r));
-  assert.match(r.stdout, /task-definition revs-test — 2 revisions/);
+  assert.match(r.stdout, /task-definition +revs-test — 2 revisions/);
   const deleted = fake.requests.slice(mark).filter((x) => x.operation === 'DeleteTaskDefinitions').flatMap((x) => (x.params as { taskDefinitions: string[] }).taskDefinitions);
   assert.deepEqual(deleted.map((a) => a.split('/').pop()), ['revs-test:1', 'revs-test:2']);
   assert.deepEqual(await leftovers(fake), []);
