@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { httpGet } from '../../scripts/resources/http-get.ts';
 import { startFakeAws } from '../fake-aws/index.ts';
 import type { FakeAws } from '../fake-aws/index.ts';
-import { REPO, locationManifest, output, resourceWrites, runDeploy, uniqueName, writeManifest } from './e2e.ts';
+import { locationManifest, output, resourceWrites, runDeploy, uniqueName, writeManifest } from './e2e.ts';
 
 // Load-balanced mode against the fake AWS: its ALB forwards on loopback to the tasks (the project's
 // container server run as processes), reached through L2F_CONNECT_TO as the deploy's own probe does.
@@ -20,17 +19,8 @@ after(async () => {
 const writesSince = (from: number) => resourceWrites(fake, from);
 const ops = (from: number) => writesSince(from).map((r) => r.operation);
 const lbManifest = (name: string, extra: Record<string, unknown> = {}) => locationManifest(name, { count: 2, loadBalancer: {}, ...extra });
-function runStatus(manifest: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/status.ts'], { cwd: REPO, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...fake.env, MANIFEST: manifest, LAMBDA_MANIFEST: '/nonexistent/lambda.yml' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** `make status` as a process, through the deploy's own runner (no Lambda manifest: the service alone) */
+const runStatus = (manifest: string) => runDeploy(fake, manifest, { LAMBDA_MANIFEST: '/nonexistent/lambda.yml' }, { script: 'status' });
 const urlOf = (stdout: string) => /URL: (\S+)/.exec(stdout)?.[1];
 
 /** GETs through the fake's front ports, as any client of the stable URL would. */
