@@ -30,7 +30,8 @@ export interface AdapterResponse {
   statusCode: number;
   /** header lines to send, in order; `set-cookie` may repeat */
   headers: Array<[string, string]>;
-  body: Buffer;
+  /** text goes out as UTF-8; bytes (a base64 body, decoded) as they are. Kept a string, node writes it with the headers in one write */
+  body: string | Buffer;
 }
 
 /** Values a Function URL fills in from its own configuration rather than from the request. */
@@ -175,7 +176,7 @@ function plainResult(result: unknown): AdapterResponse | undefined {
   // a key this count misses (undefined, or one Lambda ignores) may still change what JSON makes of the result
   if (Object.keys(r).length !== keys || 'toJSON' in r || size * 6 > PAYLOAD_LIMIT_BYTES) return undefined;
   const text = body ?? '';
-  return { statusCode, headers: lines, body: isBase64Encoded ? Buffer.from(text, 'base64') : Buffer.from(text) };
+  return { statusCode, headers: lines, body: isBase64Encoded ? Buffer.from(text, 'base64') : text };
 }
 
 /**
@@ -195,7 +196,7 @@ function throughJson(result: unknown): AdapterResponse {
   }
   const value: unknown = JSON.parse(json);
   if (!isRecord(value) || value.statusCode === undefined) {
-    return { statusCode: 200, headers: [['content-type', 'application/json']], body: Buffer.from(json) };
+    return { statusCode: 200, headers: [['content-type', 'application/json']], body: json };
   }
   const { statusCode, headers = {}, body, cookies = [], isBase64Encoded = false } = value;
   if (typeof statusCode !== 'number' || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
@@ -218,7 +219,7 @@ function throughJson(result: unknown): AdapterResponse {
   }
   for (const c of cookies) lines.push(['set-cookie', c]);
   const text = typeof body === 'string' ? body : '';
-  return { statusCode, headers: lines, body: isBase64Encoded ? Buffer.from(text, 'base64') : Buffer.from(text) };
+  return { statusCode, headers: lines, body: isBase64Encoded ? Buffer.from(text, 'base64') : text };
 }
 
 /** One request through a handler, with a Function URL's failure behaviour; never rejects. */
@@ -292,7 +293,7 @@ export function badGateway(): AdapterResponse {
 }
 
 function plain(statusCode: number, message: string): AdapterResponse {
-  return { statusCode, headers: [['content-type', 'text/plain; charset=utf-8']], body: Buffer.from(message) };
+  return { statusCode, headers: [['content-type', 'text/plain; charset=utf-8']], body: message };
 }
 
 function logError(error: unknown, requestId: string): void {

@@ -180,10 +180,11 @@ function send(res: ServerResponse, response: AdapterResponse, requestId: string,
   if (res.headersSent || res.destroyed) return false;
   const flat: string[] = [];
   for (const [name, value] of response.headers) if (!DROPPED.has(name)) flat.push(name, value);
-  flat.push('content-length', String(response.body.byteLength), 'x-amzn-requestid', requestId);
+  const body = response.body;
+  flat.push('content-length', String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength), 'x-amzn-requestid', requestId);
   if (closeConnection) flat.push('connection', 'close');
   res.writeHead(response.statusCode, flat);
-  res.end(response.body);
+  res.end(body);
   return true;
 }
 

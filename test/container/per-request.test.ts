@@ -3,9 +3,10 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { clfTime, newRequestId, toResponse } from '../../container/adapter.ts';
-import { requestLogText, writeLogLine } from '../../container/http.ts';
+import { createFunctionUrlServer, requestLogText, writeLogLine } from '../../container/http.ts';
 import type { RequestLogLine } from '../../container/http.ts';
 import { flushLog, isoTime, writeLine } from '../../container/log.ts';
+import { rawRequest } from './raw-http.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -115,6 +116,26 @@ describe('a handler result read without the JSON round trip gives the response t
       const expected = name.includes('BigInt') ? /not serializable to JSON/ : undefined;
       if (expected) assert.match(String(direct(result)), expected);
       else assert.deepEqual(direct(result), viaJson(result));
+    });
+  }
+});
+
+describe('a text body kept a string on its way out is sent as its UTF-8 bytes', () => {
+  const texts: Array<[string, string]> = [
+    ['ASCII', '{"message":"Hello from ECS!"}'],
+    ['non-ASCII', 'héllo 🌍 — ✓ 日本語'],
+    ['a lone surrogate (UTF-8 makes it U+FFFD)', 'a\ud800b'],
+  ];
+  for (const [name, text] of texts) {
+    test(`${name}: the bytes received are its UTF-8 bytes, and Content-Length counts them`, async () => {
+      const running = await createFunctionUrlServer({ handler: async () => ({ statusCode: 200, body: text }), log: () => {} });
+      try {
+        const res = await rawRequest(running.url, { method: 'GET', url: '/', headers: [['Host', 'x'], ['Connection', 'close']] });
+        assert.deepEqual(res.body, Buffer.from(text));
+        assert.equal(res.headers.find(([n]) => n === 'content-length')?.[1], String(Buffer.from(text).byteLength));
+      } finally {
+        await running.close();
+      }
     });
   }
 });
