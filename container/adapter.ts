@@ -233,36 +233,46 @@ export function invokeAs(handler: FunctionUrlHandler, req: AdapterRequest, reque
   const epoch = opts.now ? opts.now.getTime() : Date.now();
   const timeoutMs = opts.timeoutMs;
   const deadline = timeoutMs === undefined ? undefined : epoch + timeoutMs;
-  const failed = (err: unknown): AdapterResponse => {
-    (opts.onError ?? logError)(err, requestId);
-    return badGateway();
-  };
   let result: Promise<unknown>;
   try {
     const context: FunctionUrlContext = {
       awsRequestId: requestId,
       // handlers written for Lambda call this unguarded; without a timeout there is no end in sight
-      getRemainingTimeInMillis: () => (deadline === undefined ? Number.MAX_SAFE_INTEGER : Math.max(0, deadline - Date.now())),
+      getRemainingTimeInMillis() {
+        return deadline === undefined ? Number.MAX_SAFE_INTEGER : Math.max(0, deadline - Date.now());
+      },
     };
     if (opts.functionName) context.functionName = opts.functionName;
     result = Promise.resolve(handler(buildEvent(req, requestId, epoch, opts), context));
   } catch (err) {
-    return Promise.resolve(failed(err));
+    return Promise.resolve(failed(err, requestId, opts));
   }
-  // one promise step per request, not an async function's
-  const answered = (value: unknown): AdapterResponse => {
-    try {
-      return toResponse(value);
-    } catch (err) {
-      return failed(err);
-    }
-  };
-  if (timeoutMs === undefined) return result.then(answered, failed);
+  // one promise step per request, not an async function's; inline arrows and a method, because a
+  // named closure per request costs a defineProperty of its name under esbuild's --keep-names
+  const settled = timeoutMs === undefined ? result : withTimeout(result, timeoutMs);
+  return settled.then((value) => answered(value, requestId, opts), (err) => failed(err, requestId, opts));
+}
+
+/** Rejects as the Lambda runtime reports a timeout, unless the handler settles first. */
+function withTimeout(result: Promise<unknown>, timeoutMs: number): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`)), timeoutMs);
   });
-  return Promise.race([result, timedOut]).then(answered, failed).finally(() => clearTimeout(timer));
+  return Promise.race([result, timedOut]).finally(() => clearTimeout(timer));
+}
+
+function answered(value: unknown, requestId: string, opts: Omit<InvokeOptions, 'requestId'>): AdapterResponse {
+  try {
+    return toResponse(value);
+  } catch (err) {
+    return failed(err, requestId, opts);
+  }
+}
+
+function failed(err: unknown, requestId: string, opts: Omit<InvokeOptions, 'requestId'>): AdapterResponse {
+  (opts.onError ?? logError)(err, requestId);
+  return badGateway();
 }
 
 /**
@@ -341,7 +351,8 @@ function utf8(bytes: Uint8Array): string | undefined {
 function hostWithoutPort(host: string): string | undefined {
   if (!host) return undefined;
   if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
-  return host.split(':')[0];
+  const colon = host.indexOf(':');
+  return colon < 0 ? host : host.slice(0, colon);
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
