@@ -2,7 +2,8 @@
  * Where each server's time per request goes: the plain express route and the container server, each
  * under `node --cpu-prof` and the bench's load, taking turns; prints one Markdown table.
  *
- *   npx tsx scripts/bench/profile.ts     Env: DURATION (seconds of load per server, default 5), CONNECTIONS (50)
+ *   npx tsx scripts/bench/profile.ts     Env: DURATION (seconds of load per server, default 5), CONNECTIONS (50),
+ *                                        REVS (commits whose container server is profiled too, comma-separated)
  *
  * Shares come from the sampled profile; µs per request = the server's sampled busy time ÷ the
  * requests it answered while sampled. A profiler slows what it samples: compare the columns with
@@ -13,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { rawLoadRun } from './load.ts';
 import { splitProfile, type CpuProfile } from './profile-split.ts';
+import { containersAt } from './revision.ts';
 import { CONTAINER, EXPRESS, startServer } from './servers.ts';
 
 const duration = Number(process.env.DURATION || 5);
@@ -20,7 +22,7 @@ const connections = Number(process.env.CONNECTIONS || 50);
 const dir = await mkdtemp(path.join(os.tmpdir(), 'l2f-profile-'));
 try {
   const columns: Array<{ name: string; perRequestUs: number; parts: Map<string, number> }> = [];
-  for (const server of [EXPRESS, CONTAINER]) {
+  for (const server of [EXPRESS, ...containersAt(process.env.REVS), CONTAINER]) {
     const out = path.join(dir, columns.length.toString());
     const spawned = performance.now();
     const started = await startServer(server, ['--cpu-prof', `--cpu-prof-dir=${out}`, '--cpu-prof-interval=100']);
