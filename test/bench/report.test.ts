@@ -106,12 +106,13 @@ test('percentiles take the nearest rank and medians the middle', () => {
   assert.equal(median([4, 1, 2, 3]), 2.5);
 });
 
-test('a duration splits into at most three whole-second turns that add up to it', () => {
-  assert.deepEqual(rounds(10), [4, 3, 3]);
+test('a duration splits into at most five whole-second turns of at least 2 s that add up to it', () => {
+  assert.deepEqual(rounds(10), [2, 2, 2, 2, 2]);
+  assert.deepEqual(rounds(7), [3, 2, 2]);
   assert.deepEqual(rounds(4), [2, 2]);
   assert.deepEqual(rounds(1), [1]);
   assert.deepEqual(rounds(3), [3]);
-  assert.equal(rounds(61).reduce((a, b) => a + b), 61);
+  assert.deepEqual(rounds(61), [13, 12, 12, 12, 12]);
 });
 
 test('turns against one server add up to requests over the total time and percentiles over every response', () => {
