@@ -139,3 +139,12 @@ describe('a text body kept a string on its way out is sent as its UTF-8 bytes', 
     });
   }
 });
+
+test('invokeAs names no closure per request: under esbuild --keep-names, as in the image, each would cost a defineProperty', async () => {
+  const { build } = await import('esbuild');
+  const out = await build({ entryPoints: [path.join(ROOT, 'container/adapter.ts')], write: false, format: 'esm', platform: 'node', keepNames: true, logLevel: 'silent' });
+  const code = out.outputFiles[0]!.text;
+  const body = code.slice(code.indexOf('function invokeAs('), code.indexOf('__name(invokeAs,'));
+  assert.ok(body.includes('buildEvent('), 'the body of invokeAs was found');
+  assert.doesNotMatch(body, /__name\(/);
+});
