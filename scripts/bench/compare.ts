@@ -7,7 +7,7 @@
  *   REVS=abc03ad npx tsx scripts/bench/compare.ts    Env: REVS (commits, comma-separated), TURNS (10), SECONDS (2), CONNECTIONS (50)
  */
 import { readFile } from 'node:fs/promises';
-import { rawLoadRun } from './load.ts';
+import { rawLoadRun, rateOf, ratioOf } from './load.ts';
 import { containersAt } from './revision.ts';
 import { CONTAINER, EXPRESS, startServer, type Started } from './servers.ts';
 
@@ -29,17 +29,11 @@ export interface Compared {
 /** Each server's turns added up, against the first server's (the baseline) turn by turn and overall. */
 export function compare(names: string[], turns: Turn[][]): Compared[] {
   const base = turns[0]!;
-  const rate = (ts: Turn[]) => ts.reduce((n, t) => n + t.requests, 0) / ts.reduce((n, t) => n + t.seconds, 0);
   return names.map((name, i) => {
     const ts = turns[i]!;
     const cpu = ts.every((t) => t.cpuUs !== undefined) ? ts.reduce((n, t) => n + t.cpuUs!, 0) / ts.reduce((n, t) => n + t.requests, 0) : undefined;
-    return {
-      name,
-      requestsPerSecond: rate(ts),
-      ratio: rate(ts) / rate(base),
-      ...(cpu !== undefined ? { cpuUsPerRequest: cpu } : {}),
-      turnRatios: ts.map((t, k) => t.requests / t.seconds / (base[k]!.requests / base[k]!.seconds)),
-    };
+    const { overall, turns: turnRatios } = ratioOf(ts, base);
+    return { name, requestsPerSecond: rateOf(ts), ratio: overall, ...(cpu !== undefined ? { cpuUsPerRequest: cpu } : {}), turnRatios };
   });
 }
 

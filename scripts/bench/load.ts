@@ -53,14 +53,23 @@ export async function loadRun(o: LoadOptions): Promise<LoadResult> {
   return summarize([await rawLoadRun(o)]);
 }
 
+type Counted = Pick<RawLoad, 'requests' | 'seconds'>;
+
+/** Requests over the total time of runs against one server. */
+export const rateOf = (runs: Counted[]) => runs.reduce((n, r) => n + r.requests, 0) / runs.reduce((n, r) => n + r.seconds, 0);
+
+/** One server's rate ÷ another's, over all turns and turn by turn (the same turns, in order). */
+export function ratioOf(a: Counted[], b: Counted[]): { overall: number; turns: number[] } {
+  return { overall: rateOf(a) / rateOf(b), turns: a.map((r, i) => rateOf([r]) / rateOf([b[i]!])) };
+}
+
 /** Adds up runs against one server: requests over the total time, percentiles over every response. */
 export function summarize(runs: RawLoad[]): LoadResult {
   const requests = runs.reduce((n, r) => n + r.requests, 0);
-  const seconds = runs.reduce((n, r) => n + r.seconds, 0);
   const sorted = Float64Array.from(runs.flatMap((r) => r.times)).sort();
   return {
     requests,
-    requestsPerSecond: requests / seconds,
+    requestsPerSecond: rateOf(runs),
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     errors: runs.reduce((n, r) => n + r.errors, 0),

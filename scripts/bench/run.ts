@@ -6,7 +6,7 @@ import type { ResolvedService } from '../manifest/types.ts';
 import { dockerAvailable } from '../local/docker.ts';
 import { containerBench } from './container.ts';
 import { deployBench } from './deploy.ts';
-import { rawLoadRun, rounds, summarize, type RawLoad } from './load.ts';
+import { rawLoadRun, ratioOf, rounds, summarize, type RawLoad } from './load.ts';
 import { adapterMicroBench } from './micro.ts';
 import { renderReport, type BenchReport, type LoadRow, type Ratio, type Skipped } from './report.ts';
 import { CONTAINER, EXPRESS, SERVERS, startServer, type Started } from './servers.ts';
@@ -106,13 +106,7 @@ export function containerRatio(runs: RawLoad[][]): Ratio | undefined {
   const c = runs[SERVERS.indexOf(CONTAINER)];
   const e = runs[SERVERS.indexOf(EXPRESS)];
   if (!c?.length || !e?.length) return undefined;
-  const rate = (r: RawLoad) => r.requests / r.seconds;
-  const [container, express] = [summarize(c), summarize(e)];
-  return {
-    overall: container.requestsPerSecond / express.requestsPerSecond,
-    turns: c.map((r, i) => rate(r) / rate(e[i]!)),
-    p99: { container: container.p99, express: express.p99 },
-  };
+  return { ...ratioOf(c, e), p99: { container: summarize(c).p99, express: summarize(e).p99 } };
 }
 
 function machine(): string {
